@@ -43,6 +43,8 @@ __all__ = [
     "working_time_between",
 ]
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
 _ONE_DAY = timedelta(days=1)
 _ZERO = timedelta(0)
 _MICROSECOND = timedelta(microseconds=1)
@@ -69,7 +71,7 @@ class WorkCalendar:
     known_years: frozenset[int] = frozenset()
     day_start: time = time(8, 30)
     day_end: time = time(17, 30)
-    tz: ZoneInfo = ZoneInfo("Asia/Shanghai")
+    tz: ZoneInfo = SHANGHAI
 
     # Derived, sorted data used for O(log n) range counting. Not part of equality/hash.
     _off_weekdays: tuple[date, ...] = field(init=False, repr=False, compare=False)

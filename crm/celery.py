@@ -1,0 +1,21 @@
+"""The Celery app. Tasks are discovered in each app's tasks.py; the beat schedule lives here."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+
+app = Celery("crm", include=["crm.tasks"])
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# The filesystem broker (the no-server default) needs its folders before anyone publishes.
+_folders = app.conf.broker_transport_options or {}
+for _key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
+    if _folders.get(_key):
+        os.makedirs(_folders[_key], exist_ok=True)
+
+app.conf.beat_schedule = {
+    "heartbeat": {"task": "crm.tasks.heartbeat_task", "schedule": 60.0},
+}

@@ -1,0 +1,77 @@
+"""Navigation by role. Each entry names a URL; entries whose page does not exist are skipped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from accounts.scope import scope_for
+
+STAFF = tuple(Role)
+ENTERPRISE_USER = "enterprise_user"
+EVERYONE = "everyone"  # any signed-in person, with or without a role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str
+    icon: str
+    roles: tuple[str, ...]
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem("home", _("工作台"), "house", (EVERYONE,)),
+    NavItem("issues:todo", _("待办"), "inbox", STAFF),
+    NavItem("enterprises:list", _("企业"), "building", STAFF),
+    NavItem(
+        "visits:list",
+        _("走访"),
+        "geo-alt",
+        (Role.LIAISON, Role.RESPONSIBLE_LEADER, Role.DISPATCHER, Role.LEADER, Role.ADMIN),
+    ),
+    NavItem("issues:list", _("诉求"), "card-checklist", STAFF),
+    NavItem(
+        "issues:improvements",
+        _("优化提升"),
+        "graph-up-arrow",
+        (Role.DISPATCHER, Role.LEADER, Role.ADMIN),
+    ),
+    NavItem(
+        "cockpit:index", _("驾驶舱"), "speedometer2", (Role.LEADER, Role.DISPATCHER, Role.ADMIN)
+    ),
+    NavItem("portal:my_requests", _("我的诉求"), "chat-square-text", (ENTERPRISE_USER,)),
+    NavItem("admin:index", _("系统管理"), "gear", (Role.ADMIN,)),
+)
+
+
+def _url(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def nav_for(user, current_path: str = "") -> list[dict]:
+    """The navigation entries this person may use, with the current one marked."""
+    if not user.is_authenticated:
+        return []
+    scope = scope_for(user)
+    roles = {EVERYONE, *scope.roles}
+    if user.is_superuser:
+        roles |= set(STAFF)
+    if user.enterprise_memberships.filter(is_active=True).exists():
+        roles.add(ENTERPRISE_USER)
+    items = []
+    for item in NAV_ITEMS:
+        if not roles.intersection(item.roles):
+            continue
+        url = _url(item.url_name)
+        if url is None:
+            continue
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"url": url, "label": item.label, "icon": item.icon, "active": active})
+    return items

@@ -1,0 +1,82 @@
+"""The fixed world every test stands on (DESIGN §2).
+
+    江城市 (city)
+    └── 江南区 (district)          ← dispatcher, leader, admin act here
+        ├── 城关街道 (street)       ← enterprise `ent_a`, unit `street_unit`
+        └── 高新园 (park)           ← enterprise `ent_b`, `deputy` dispatches here only
+    江北区 (another district)       ← enterprise `ent_far`, `far_dispatcher`
+
+People: one per role, a `deputy` with two roles (liaison of ent_b + dispatcher of the park),
+an enterprise user bound to ent_a, and an `outsider` with no role at all.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+
+from accounts.models import Region, Role
+from tests.factories import (
+    AssignmentFactory,
+    EnterpriseFactory,
+    EnterpriseMembershipFactory,
+    UnitFactory,
+    UserFactory,
+    grant,
+    make_region,
+)
+
+
+@pytest.fixture
+def world(db):
+    city = make_region("江城市", "420100", Region.Kind.CITY)
+    district = make_region("江南区", "420102", Region.Kind.DISTRICT, city)
+    street = make_region("城关街道", "420102001", Region.Kind.STREET, district)
+    park = make_region("高新园", "420102501", Region.Kind.PARK, district)
+    far = make_region("江北区", "420103", Region.Kind.DISTRICT, city)
+
+    line_unit = UnitFactory(name="区人社局", region=district)
+    street_unit = UnitFactory(name="城关街道办事处", kind="territorial", region=street)
+    far_unit = UnitFactory(name="江北区人社局", region=far)
+
+    w = SimpleNamespace(
+        city=city,
+        district=district,
+        street=street,
+        park=park,
+        far=far,
+        line_unit=line_unit,
+        street_unit=street_unit,
+        far_unit=far_unit,
+    )
+    w.admin = UserFactory(username="admin1", display_name="管理员")
+    grant(w.admin, Role.ADMIN, region=district)
+    w.dispatcher = UserFactory(username="dispatcher1", display_name="派单员")
+    grant(w.dispatcher, Role.DISPATCHER, region=district)
+    w.far_dispatcher = UserFactory(username="fardispatcher", display_name="江北派单员")
+    grant(w.far_dispatcher, Role.DISPATCHER, region=far)
+    w.leader = UserFactory(username="leader1", display_name="领导")
+    grant(w.leader, Role.LEADER, region=district)
+    w.liaison = UserFactory(username="liaison1", display_name="联络员")
+    grant(w.liaison, Role.LIAISON, region=district)
+    w.resp_leader = UserFactory(username="bbleader1", display_name="包保领导")
+    grant(w.resp_leader, Role.RESPONSIBLE_LEADER, region=district)
+    w.handler = UserFactory(username="handler1", display_name="承办人")
+    grant(w.handler, Role.HANDLER, unit=line_unit)
+    w.unit_head = UserFactory(username="unithead1", display_name="单位负责人")
+    grant(w.unit_head, Role.UNIT_HEAD, unit=line_unit)
+    w.street_handler = UserFactory(username="streethandler", display_name="街道承办人")
+    grant(w.street_handler, Role.HANDLER, unit=street_unit)
+    w.deputy = UserFactory(username="deputy1", display_name="两职人员")
+    grant(w.deputy, Role.LIAISON, region=district)
+    grant(w.deputy, Role.DISPATCHER, region=park)
+    w.outsider = UserFactory(username="outsider", display_name="无关人员")
+    w.enterprise_user = UserFactory(username="entuser", display_name="企业用户")
+
+    w.ent_a = EnterpriseFactory(name="城关机械有限公司", region=street)
+    w.ent_b = EnterpriseFactory(name="高新芯片有限公司", region=park)
+    w.ent_far = EnterpriseFactory(name="江北纺织有限公司", region=far)
+    AssignmentFactory(enterprise=w.ent_a, person=w.liaison, kind="liaison")
+    AssignmentFactory(enterprise=w.ent_a, person=w.resp_leader, kind="leader")
+    AssignmentFactory(enterprise=w.ent_b, person=w.deputy, kind="liaison")
+    EnterpriseMembershipFactory(user=w.enterprise_user, enterprise=w.ent_a)
+    return w
