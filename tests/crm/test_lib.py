@@ -1,0 +1,61 @@
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+
+from accounts.models import Unit
+from crm.lib.history import history_entries
+from crm.lib.masking import mask_phone
+from crm.lib.xlsx import build_workbook, safe_cell, xlsx_response
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
+        ("+86", "'+86"),
+        ("-1+2", "'-1+2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("正常文本", "正常文本"),
+        (12, 12),
+        (None, ""),
+        (True, "是"),
+    ],
+)
+def test_cells_that_look_like_formulas_are_neutralised(value, expected):
+    assert safe_cell(value) == expected
+
+
+def test_workbook_has_a_header_and_the_rows():
+    content = build_workbook(title="企业", headers=["名称", "备注"], rows=[["甲", "=1+1"]])
+    ws = load_workbook(BytesIO(content)).active
+    assert [c.value for c in ws[1]] == ["名称", "备注"]
+    assert [c.value for c in ws[2]] == ["甲", "'=1+1"]
+
+
+def test_download_keeps_the_chinese_file_name():
+    response = xlsx_response(b"x", "企业台账.xlsx")
+    assert "filename*=UTF-8''%E4%BC%81" in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    ("phone", "masked"),
+    [("13812345678", "138****5678"), ("0712-8765432", "071****5432"), ("", ""), ("12", "**")],
+)
+def test_phone_numbers_are_masked(phone, masked):
+    assert mask_phone(phone) == masked
+
+
+@pytest.mark.django_db
+def test_history_shows_who_changed_which_field(world, django_assert_max_num_queries):
+    unit = Unit.objects.get(pk=world.line_unit.pk)
+    unit.short_name = "人社"
+    unit._history_user = world.admin
+    unit.save()
+    with django_assert_max_num_queries(2):
+        entries = history_entries(unit)
+    assert entries[0].who == "管理员"
+    assert entries[0].kind == "修改"
+    assert [(c.field, c.old, c.new) for c in entries[0].changes] == [("简称", "—", "人社")]
+    assert entries[1].kind == "创建"
