@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "enterprises",
     "issues",
     "visits",
+    "workcalendar",
 ]
 
 MIDDLEWARE = [

@@ -6,7 +6,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 # Each app that has demo data provides `<app>.demo.seed(log)`; they run in this order.
-SEEDERS = ["accounts.demo", "enterprises.demo", "issues.demo", "visits.demo"]
+SEEDERS = [
+    "accounts.demo",
+    "workcalendar.demo",
+    "enterprises.demo",
+    "issues.demo",
+    "visits.demo",
+    "notifications.demo",
+]
 
 
 class Command(BaseCommand):
