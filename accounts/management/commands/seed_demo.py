@@ -12,7 +12,6 @@ SEEDERS = [
     "enterprises.demo",
     "issues.demo",
     "visits.demo",
-    "notifications.demo",
 ]
 
 
