@@ -10,6 +10,7 @@ admin.site.site_title = "亲清"
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("visits/", include("visits.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]

@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class VisitsConfig(AppConfig):
     name = "visits"
     verbose_name = _("走访")
+
+    def ready(self):
+        try:
+            from enterprises.sections import ENTERPRISE_PAGE_SECTIONS
+        except ImportError:  # the enterprise page has not landed yet
+            return
+        from visits.sections import visit_section
+
+        if visit_section not in ENTERPRISE_PAGE_SECTIONS:
+            ENTERPRISE_PAGE_SECTIONS.append(visit_section)

@@ -1,0 +1,63 @@
+"""Reads of visits, always through `Visit.objects.visible_to(user)`."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from enterprises.models import Enterprise
+from visits.filters import VisitFilter
+from visits.models import Visit, VisitAttachment, VisitOfficer
+
+
+def _with_people(qs: QuerySet[Visit]) -> QuerySet[Visit]:
+    return qs.select_related("enterprise", "enterprise__region").prefetch_related(
+        Prefetch(
+            "officer_links",
+            queryset=VisitOfficer.objects.select_related("user").order_by("-is_lead", "pk"),
+        )
+    )
+
+
+def visit_filterset(*, user: User, data=None) -> VisitFilter:
+    """The list's FilterSet bound to `data`, over the visits `user` may see."""
+    return VisitFilter(data=data, queryset=Visit.objects.visible_to(user), user=user)
+
+
+def visit_list(*, user: User, filters=None) -> QuerySet[Visit]:
+    """Visits `user` may see, filtered; newest first (plans by their date). A page of it costs
+    a constant number of queries (enterprise joined, officers prefetched)."""
+    filterset = visit_filterset(user=user, data=filters)
+    qs = filterset.qs if filterset.is_valid() else filterset.queryset
+    return _with_people(qs).order_by("-happened_at", "-planned_on", "-pk")
+
+
+def visit_get_for_user(*, user: User, pk: int) -> Visit:
+    """The visit if `user` may see it, else 404 (never another enterprise's data)."""
+    qs = _with_people(Visit.objects.visible_to(user)).select_related("created_by")
+    return get_object_or_404(qs.prefetch_related("attendees", "attachments"), pk=pk)
+
+
+def visit_attachment_get_for_user(*, user: User, visit_pk: int, pk: int) -> VisitAttachment:
+    """An attachment of a visit `user` may see, else 404."""
+    visible = Visit.objects.visible_to(user).filter(pk=visit_pk)
+    return get_object_or_404(VisitAttachment.objects.filter(visit__in=visible), pk=pk)
+
+
+def visit_timeline_for_enterprise(
+    *, user: User, enterprise: Enterprise, limit: int = 20
+) -> list[Visit]:
+    """The latest visits of one enterprise that `user` may see (the enterprise page's
+    timeline): plans first, then what happened, newest first."""
+    qs = _with_people(Visit.objects.visible_to(user).filter(enterprise=enterprise))
+    return list(qs.order_by("-happened_at", "-planned_on", "-pk")[:limit])
+
+
+def visit_issues(*, user: User, visit: Visit) -> list:
+    """Issues registered from this visit that `user` may see."""
+    try:
+        from issues.models import Issue
+    except ImportError:  # the issues app has not landed its models yet
+        return []
+    return list(Issue.objects.visible_to(user).filter(visit_id=visit.pk).select_related("category"))
