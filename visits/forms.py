@@ -147,7 +147,14 @@ class VisitLogForm(_PeopleMixin):
     photos = MultipleFileField(
         label=_("现场照片"),
         required=False,
-        widget=MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        widget=MultipleFileInput(
+            attrs={
+                "accept": "image/*",
+                "capture": "environment",
+                "class": "visually-hidden",
+                "data-show-names": "",
+            }
+        ),
     )
     documents = MultipleFileField(
         label=_("其他附件"),

@@ -39,6 +39,15 @@
     renumber();
   }
 
+  // Show which photos were taken / chosen under the (visually hidden) camera input.
+  form.querySelectorAll("input[type=file][data-show-names]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      const box = input.parentElement.querySelector("[data-file-names]");
+      if (!box) return;
+      box.textContent = Array.from(input.files).map(function (f) { return f.name; }).join("、");
+    });
+  });
+
   const locate = form.querySelector("[data-locate]");
   if (locate && navigator.geolocation) {
     locate.addEventListener("click", function () {

@@ -76,6 +76,8 @@ def test_the_overdue_list_names_the_enterprises_due_today_or_earlier(fixture):
         ("四号企业", TODAY),
     ]
     assert due[0].last_visit_at == local_dt(date(2026, 2, 20))
+    assert due[0].next_planned_on is None
+    assert due[2].next_planned_on == date(2026, 4, 2)  # 四号企业 has a plan
 
 
 def test_an_enterprises_next_visit_is_its_last_visit_plus_its_frequency(fixture):

@@ -24,6 +24,7 @@ from django.db.models import (
     Exists,
     Func,
     Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -76,6 +77,7 @@ class EnterpriseDue:
     enterprise: Enterprise
     last_visit_at: datetime | None
     next_due_on: date
+    next_planned_on: date | None = None
 
     @property
     def overdue_days(self) -> int:
@@ -284,6 +286,9 @@ def overdue_for_officer(
     today = today or timezone.localdate()
     qs = (
         with_last_visit(_assigned_enterprises(user=user, officer=officer).filter(_overdue(today)))
+        .annotate(
+            next_planned_on=Min("visits__planned_on", filter=Q(visits__status=Visit.Status.PLANNED))
+        )
         .select_related("region")
         .order_by("name")
     )
@@ -294,6 +299,7 @@ def overdue_for_officer(
             next_due_on=next_due_on(
                 last_visit_at=e.last_visit_at, frequency_days=e.visit_frequency_days, today=today
             ),
+            next_planned_on=e.next_planned_on,
         )
         for e in qs
     ]
