@@ -14,6 +14,22 @@ from accounts.scope import scope_for
 from enterprises.validators import validate_credit_code
 
 
+class Sector(models.TextChoices):
+    """The five statistical sectors of the demo and the cockpit ("服务5大行业"), plus 其他.
+
+    GB/T 4754-2017 门类 map onto them in `enterprises.industries.SECTOR_OF_SECTION`:
+    工业 B, C, D; 建筑业 E; 批零餐饮业 F, H; 房地产业 K; 服务业 G, I, J, L–T. Agriculture (A) is
+    none of the five in the statistics offices' usage, so it is counted as 其他（农业）.
+    """
+
+    INDUSTRY = "industry", _("工业")
+    CONSTRUCTION = "construction", _("建筑业")
+    TRADE_CATERING = "trade_catering", _("批零餐饮业")
+    REAL_ESTATE = "real_estate", _("房地产业")
+    SERVICES = "services", _("服务业")
+    OTHER = "other", _("其他（农业）")
+
+
 class Industry(models.Model):
     """GB/T 4754-2017: 门类 (one letter, A–T) and optionally 大类 (two digits) under it."""
 
@@ -27,11 +43,21 @@ class Industry(models.Model):
         blank=True,
         related_name="children",
     )
+    sector = models.CharField(
+        _("统计行业"), max_length=20, choices=Sector.choices, default=Sector.OTHER
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("行业")
         verbose_name_plural = _("行业")
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sector__in=[s.value for s in Sector]), name="industry_sector_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -42,6 +68,8 @@ class Tag(models.Model):
 
     name = models.CharField(_("名称"), max_length=30, unique=True)
     description = models.CharField(_("说明"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("企业标签")
@@ -280,3 +308,68 @@ class EnterpriseMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.enterprise}"
+
+
+class ImportJob(models.Model):
+    """One upload of the enterprise ledger (企业台账): its dry-run result, then its import.
+
+    uploaded (dry run found no error, waiting for the person to confirm) | invalid (errors, nothing
+    written) → queued (large files, waiting for the Celery worker) → running → done | failed.
+    The file itself lives under MEDIA_ROOT, which is never served directly.
+    """
+
+    class Status(models.TextChoices):
+        INVALID = "invalid", _("校验未通过")
+        UPLOADED = "uploaded", _("待确认导入")
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("导入中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("导入失败")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        on_delete=models.PROTECT,
+        related_name="enterprise_imports",
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    # kept only for files that passed the dry run (the import reads it again)
+    file = models.FileField(_("文件"), upload_to="imports/enterprises/%Y/%m/", blank=True)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
+    total = models.PositiveIntegerField(_("总行数"), default=0)
+    processed = models.PositiveIntegerField(_("已处理"), default=0)
+    created_count = models.PositiveIntegerField(_("新增"), default=0)
+    updated_count = models.PositiveIntegerField(_("更新"), default=0)
+    # [{"row": 3, "column": "统一社会信用代码", "message": "…"}], row 0 for file-level errors
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    # the dry run's summary: {"create": n, "update": n, "updates": [[row, credit code, name], …]}
+    preview = models.JSONField(_("预览"), default=dict, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("台账导入")
+        verbose_name_plural = _("台账导入")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["invalid", "uploaded", "queued", "running", "done", "failed"]
+                ),
+                name="importjob_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:import_detail", kwargs={"pk": self.pk})
+
+    @property
+    def percent(self) -> int:
+        return int(self.processed * 100 / self.total) if self.total else 0
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

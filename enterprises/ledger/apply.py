@@ -1,0 +1,263 @@
+"""Writing a checked plan in one transaction with bulk operations and full history.
+
+Queries do not grow with the row count beyond the batches: existing enterprises, their active
+assignments, contacts and tags are loaded once (in chunks), then everything is written with
+simple-history's `bulk_create_with_history` / `bulk_update_with_history`, attributed to the
+importer with the import as the change reason. The tag sets (an m2m field with history) are
+written through the through-table and their history snapshots in bulk as well.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from accounts.models import User
+from enterprises.ledger.validate import Plan, RowPlan
+from enterprises.models import Contact, Enterprise, LiaisonAssignment
+
+BATCH = 1000
+UPDATABLE = [
+    "name",
+    "legal_representative",
+    "established_on",
+    "registered_capital",
+    "address",
+    "region_id",
+    "industry_id",
+    "scale",
+    "status",
+    "visit_frequency_days",
+]
+
+
+@dataclass
+class Result:
+    created: int = 0
+    updated: int = 0
+
+
+def _chunks(items, size=2000):
+    items = list(items)
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+@transaction.atomic
+def apply_plan(plan: Plan, *, actor: User, reason: str, progress=None) -> Result:
+    """Write `plan` (which must have no errors) as `actor`. All or nothing."""
+    if plan.errors:
+        raise ValueError("a plan with errors must never be applied")
+    step = _progress(progress, 6)
+    now = timezone.now()
+    today = timezone.localdate()
+
+    # 1. new enterprises
+    new_objs = [
+        Enterprise(credit_code=r.credit_code, **{"status": "active", **r.fields})
+        for r in plan.creates
+    ]
+    new_objs = bulk_create_with_history(
+        new_objs, Enterprise, batch_size=BATCH, default_user=actor, default_change_reason=reason
+    )
+    pk_of = {e.credit_code: e.pk for e in new_objs}
+    step()
+
+    # 2. existing enterprises: only rows that change anything get an update and a history row
+    existing = {}
+    for chunk in _chunks([r.existing_id for r in plan.updates]):
+        existing.update(Enterprise.objects.in_bulk(chunk))
+    current_tags: dict[int, set[int]] = defaultdict(set)
+    through = Enterprise.tags.through
+    for chunk in _chunks(existing):
+        for ent_id, tag_id in through.objects.filter(enterprise_id__in=chunk).values_list(
+            "enterprise_id", "tag_id"
+        ):
+            current_tags[ent_id].add(tag_id)
+    changed: list[Enterprise] = []
+    tag_changes: dict[int, set[int]] = {}
+    for r in plan.updates:
+        obj = existing[r.existing_id]
+        pk_of[r.credit_code] = obj.pk
+        dirty = False
+        for name, value in r.fields.items():
+            if getattr(obj, name) != value:
+                setattr(obj, name, value)
+                dirty = True
+        if r.tags is not None and set(r.tags) != current_tags[obj.pk]:
+            tag_changes[obj.pk] = set(r.tags)
+            dirty = True
+        if dirty:
+            obj.updated_at = now
+            changed.append(obj)
+    if changed:
+        bulk_update_with_history(
+            changed,
+            Enterprise,
+            [*UPDATABLE, "updated_at"],
+            batch_size=BATCH,
+            default_user=actor,
+            default_change_reason=reason,
+        )
+    step()
+
+    # 3. tags, and the tag snapshot of every history row this import wrote
+    final_tags = {pk: set(tags) for pk, tags in current_tags.items()}
+    new_links = []
+    for r in plan.creates:
+        if r.tags:
+            final_tags[pk_of[r.credit_code]] = set(r.tags)
+    for pk, tags in tag_changes.items():
+        final_tags[pk] = tags
+    removed = [(pk, t) for pk, tags in tag_changes.items() for t in current_tags[pk] - tags]
+    for pk, t in removed:
+        through.objects.filter(enterprise_id=pk, tag_id=t).delete()
+    for r in plan.creates:
+        for t in r.tags or ():
+            new_links.append(through(enterprise_id=pk_of[r.credit_code], tag_id=t))
+    for pk, tags in tag_changes.items():
+        for t in tags - current_tags[pk]:
+            new_links.append(through(enterprise_id=pk, tag_id=t))
+    through.objects.bulk_create(new_links, batch_size=BATCH)
+    write_tag_history(reason, final_tags)
+    step()
+
+    # 4. liaisons and leaders: close the current assignment when the person changes
+    _assignments(plan, pk_of, actor=actor, reason=reason, today=today)
+    step()
+
+    # 5. contacts: same name → update the phone; a new name → a new contact
+    _contacts(plan, pk_of, actor=actor, reason=reason)
+    step()
+    return Result(created=len(new_objs), updated=len(changed))
+
+
+def _progress(progress, steps):
+    state = {"done": 0}
+
+    def step():
+        state["done"] += 1
+        if progress is not None:
+            progress(state["done"], steps)
+
+    return step
+
+
+def write_tag_history(reason: str, final_tags: dict[int, set[int]]) -> None:
+    """simple-history keeps the tag set of each historical record in its own table; write it
+    for every record this import created (one query to find them, bulk insert)."""
+    m2m_history = apps.get_model("enterprises", "HistoricalEnterprise_tags")
+    through = Enterprise.tags.through
+    link_ids = {}
+    for chunk in _chunks(final_tags):
+        for link_id, ent_id, tag_id in through.objects.filter(enterprise_id__in=chunk).values_list(
+            "pk", "enterprise_id", "tag_id"
+        ):
+            link_ids[(ent_id, tag_id)] = link_id
+    rows = []
+    records = Enterprise.history.filter(history_change_reason=reason).values_list(
+        "history_id", "id"
+    )
+    for history_id, ent_id in records.iterator(chunk_size=5000):
+        for tag_id in final_tags.get(ent_id, ()):
+            rows.append(
+                m2m_history(
+                    history_id=history_id,
+                    enterprise_id=ent_id,
+                    tag_id=tag_id,
+                    id=link_ids.get((ent_id, tag_id)),
+                )
+            )
+    m2m_history.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def _assignments(plan: Plan, pk_of: dict, *, actor, reason: str, today) -> None:
+    wanted: list[tuple[int, str, int]] = []
+    for r in plan.rows:
+        for kind, person in (("liaison", r.liaison_id), ("leader", r.leader_id)):
+            if person:
+                wanted.append((pk_of[r.credit_code], kind, person))
+    if not wanted:
+        return
+    current: dict[tuple[int, str], LiaisonAssignment] = {}
+    for chunk in _chunks({w[0] for w in wanted if w[0] in _existing_ids(plan, pk_of)}):
+        for a in LiaisonAssignment.objects.active().filter(enterprise_id__in=chunk):
+            current[(a.enterprise_id, a.kind)] = a
+    to_close, to_open = [], []
+    note = _("台账导入时更换（%(reason)s）") % {"reason": reason}
+    for ent_id, kind, person in wanted:
+        old = current.get((ent_id, kind))
+        start = today
+        if old is not None:
+            if old.person_id == person:
+                continue
+            old.ended_on = max(today, old.started_on)
+            old.handover_note = note
+            start = old.ended_on
+            to_close.append(old)
+        to_open.append(
+            LiaisonAssignment(enterprise_id=ent_id, kind=kind, person_id=person, started_on=start)
+        )
+    if to_close:
+        bulk_update_with_history(
+            to_close,
+            LiaisonAssignment,
+            ["ended_on", "handover_note"],
+            batch_size=BATCH,
+            default_user=actor,
+            default_change_reason=reason,
+        )
+    bulk_create_with_history(
+        to_open,
+        LiaisonAssignment,
+        batch_size=BATCH,
+        default_user=actor,
+        default_change_reason=reason,
+    )
+
+
+def _existing_ids(plan: Plan, pk_of: dict) -> set[int]:
+    return {r.existing_id for r in plan.updates}
+
+
+def _contacts(plan: Plan, pk_of: dict, *, actor, reason: str) -> None:
+    rows: list[RowPlan] = [r for r in plan.rows if r.contact]
+    if not rows:
+        return
+    by_ent: dict[int, list[Contact]] = defaultdict(list)
+    for chunk in _chunks({r.existing_id for r in rows if r.existing_id}):
+        for c in Contact.objects.filter(enterprise_id__in=chunk):
+            by_ent[c.enterprise_id].append(c)
+    to_create, to_update = [], []
+    for r in rows:
+        ent_id = pk_of[r.credit_code]
+        name, phone = r.contact
+        same = next((c for c in by_ent[ent_id] if c.name == name), None)
+        if same is not None:
+            if phone and same.phone != phone:
+                same.phone = phone
+                to_update.append(same)
+            continue
+        contact = Contact(
+            enterprise_id=ent_id, name=name, phone=phone, is_primary=not by_ent[ent_id]
+        )
+        by_ent[ent_id].append(contact)
+        to_create.append(contact)
+    if to_update:
+        bulk_update_with_history(
+            to_update,
+            Contact,
+            ["phone"],
+            batch_size=BATCH,
+            default_user=actor,
+            default_change_reason=reason,
+        )
+    bulk_create_with_history(
+        to_create, Contact, batch_size=BATCH, default_user=actor, default_change_reason=reason
+    )

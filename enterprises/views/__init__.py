@@ -1,0 +1,1 @@
+"""Pages of the enterprises app: `pages` (list, detail, forms) and `ledger` (import / export)."""
