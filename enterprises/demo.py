@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import Region, User
 from accounts.services import system_user, user_create
+from enterprises.industries import ensure_taxonomy
 from enterprises.ledger.apply import write_tag_history
 from enterprises.models import Contact, Enterprise, Industry, LiaisonAssignment, Tag
 from enterprises.services import enterprise_member_add
@@ -113,6 +114,7 @@ def seed(log=print) -> None:
     """Bulk-created (history attributed to the system account): the browser tests seed the
     demo for every test, so this must stay fast."""
     actor = system_user()
+    ensure_taxonomy()
     rng = random.Random(2026)
     regions = {r.code: r for r in Region.objects.filter(code__startswith="420102")}
     industries = {i.code: i for i in Industry.objects.all()}
@@ -170,7 +172,7 @@ def _write(actor, new: list[Enterprise], draws_of: dict, tags: dict, people: dic
                     name=contact_name,
                     title=title,
                     phone=phone,
-                    email=f"contact{n}{i}@example.com" if i == 0 else "",
+                    email=f"contact{n}@example.com" if i == 0 else "",
                     is_primary=i == 0,
                 )
             )
@@ -199,7 +201,7 @@ def _draws(rng: random.Random, n: int, scale: str, division: str) -> dict:
             tags.append("专精特新")
     if scale == "large" or rng.random() < 0.15:
         tags.append("重点企业")
-    contacts = []
+    contacts = [("陈建国", "总经理", "13900000001")] if n == 1 else []  # qiye's enterprise
     for _i in range(1 + (rng.random() < 0.6)):
         contacts.append(
             (

@@ -220,3 +220,15 @@ def seed_industries(Industry) -> None:
 def seed_tags(Tag) -> None:
     for name, description in TAGS:
         Tag.objects.get_or_create(name=name, defaults={"description": description})
+
+
+def ensure_taxonomy() -> None:
+    """Seed the industries and tags unless they are all there (cheap when they are). The data
+    migration seeds them; this restores them where a test run or a flush removed them."""
+    from enterprises.models import Industry, Tag
+
+    expected = len(SECTIONS) + sum(len(divisions) for *_rest, divisions in SECTIONS)
+    if Industry.objects.count() < expected:
+        seed_industries(Industry)
+    if Tag.objects.filter(name__in=[name for name, _d in TAGS]).count() < len(TAGS):
+        seed_tags(Tag)

@@ -6,11 +6,19 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
+from enterprises.industries import ensure_taxonomy
 from enterprises.ledger.columns import COLUMNS
 from enterprises.models import Contact
 from tests.factories import credit_code
 
 HEADERS = [c.header for c in COLUMNS]
+
+
+@pytest.fixture(autouse=True)
+def taxonomy(db):
+    """GB/T 4754 and the tags come from a data migration; a transactional test elsewhere in the
+    run may have flushed them."""
+    ensure_taxonomy()
 
 
 @pytest.fixture
