@@ -95,7 +95,9 @@ def contact_get_for_user(*, user: User, enterprise: Enterprise, pk: int) -> Cont
 def assignment_list(*, enterprise: Enterprise) -> list[LiaisonAssignment]:
     """All assignments of the enterprise, active first, then newest first (the history)."""
     return list(
-        enterprise.assignments.select_related("person").order_by("ended_on", "-started_on", "-pk")
+        enterprise.assignments.select_related("person").order_by(
+            F("ended_on").desc(nulls_first=True), "-kind", "-started_on", "-pk"
+        )
     )
 
 

@@ -1,7 +1,6 @@
-from datetime import date
-
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services import system_user
@@ -65,17 +64,18 @@ def test_liaison_assign_closes_the_old_assignment_with_the_note_and_keeps_the_hi
     new_liaison = UserFactory(display_name="接任联络员")
     grant(new_liaison, Role.LIAISON, region=world.district)
     old = LiaisonAssignment.objects.get(enterprise=world.ent_a, kind="liaison")
+    today = timezone.localdate()
     new = services.liaison_assign(
         actor=world.dispatcher,
         enterprise=world.ent_a,
         kind="liaison",
         person=new_liaison,
         handover_note="在办诉求已交接",
-        on=date(2026, 11, 1),
+        on=today,  # the factory's start dates lie earlier this year
     )
     old.refresh_from_db()
-    assert old.ended_on == date(2026, 11, 1) and old.handover_note == "在办诉求已交接"
-    assert new.ended_on is None and new.started_on == date(2026, 11, 1)
+    assert old.ended_on == today and old.handover_note == "在办诉求已交接"
+    assert new.ended_on is None and new.started_on == today
     assert world.ent_a.assignments.count() == 3  # old liaison, leader, new liaison
     assert old.history.latest().history_user == world.dispatcher
     assert new.history.latest().history_user == world.dispatcher
