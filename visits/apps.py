@@ -7,10 +7,7 @@ class VisitsConfig(AppConfig):
     verbose_name = _("走访")
 
     def ready(self):
-        try:
-            from enterprises.sections import ENTERPRISE_PAGE_SECTIONS
-        except ImportError:  # the enterprise page has not landed yet
-            return
+        from enterprises.sections import ENTERPRISE_PAGE_SECTIONS
         from visits.sections import visit_section
 
         if visit_section not in ENTERPRISE_PAGE_SECTIONS:
