@@ -18,4 +18,8 @@ for _key in ("data_folder_in", "data_folder_out", "processed_folder", "control_f
 
 app.conf.beat_schedule = {
     "heartbeat": {"task": "crm.tasks.heartbeat_task", "schedule": 60.0},
+    "notification-deliveries-retry": {
+        "task": "notifications.tasks.deliveries_retry_pending_task",
+        "schedule": 60.0,
+    },
 }

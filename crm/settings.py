@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "issues",
     "visits",
     "workcalendar",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -265,3 +266,5 @@ LOGGING = {
 
 # --- Product settings -------------------------------------------------------------------------
 QINQING_SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Dotted path of the SMS backend (notifications.sms); the default writes messages to the log.
+QINQING_SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.LogSMSBackend")

@@ -12,6 +12,7 @@ SEEDERS = [
     "enterprises.demo",
     "issues.demo",
     "visits.demo",
+    "notifications.demo",
 ]
 
 

@@ -1,0 +1,93 @@
+"""Administration: WeCom robots (configuration), and read-only views of the inbox and outbox
+with a "retry now" action for deliveries that failed or were given up."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from notifications.models import Delivery, Notification, NotificationPreference, WeComRobot
+from notifications.outbox import publish
+
+
+@admin.register(WeComRobot)
+class WeComRobotAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "unit", "region", "masked_webhook", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "unit__name", "region__name")
+    autocomplete_fields = ()
+    list_select_related = ("unit", "region")
+
+    @admin.display(description=_lazy("Webhook 地址"))
+    def masked_webhook(self, obj: WeComRobot) -> str:
+        return obj.masked_url
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("title", "recipient", "kind", "created_at", "read_at")
+    list_filter = ("kind", ("read_at", admin.EmptyFieldListFilter))
+    search_fields = ("title", "recipient__username", "recipient__display_name")
+    list_select_related = ("recipient",)
+    date_hierarchy = "created_at"
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    list_display = (
+        "id",
+        "channel",
+        "masked_address",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "short_error",
+    )
+    list_filter = ("status", "channel")
+    list_select_related = ("robot",)
+    date_hierarchy = "created_at"
+    actions = ["retry_now"]
+
+    @admin.display(description=_lazy("地址"))
+    def masked_address(self, obj: Delivery) -> str:
+        if obj.channel == "wecom":
+            return str(obj.robot or "—")
+        if obj.channel == "sms":
+            from crm.lib.masking import mask_phone
+
+            return mask_phone(obj.address)
+        return obj.address
+
+    @admin.display(description=_lazy("最近错误"))
+    def short_error(self, obj: Delivery) -> str:
+        return obj.last_error[:80]
+
+    @admin.action(description=_lazy("立即重试所选投递"))
+    def retry_now(self, request, queryset):
+        retryable = queryset.filter(
+            status__in=[Delivery.Status.FAILED, Delivery.Status.GAVE_UP, Delivery.Status.PENDING]
+        )
+        ids = list(retryable.values_list("id", flat=True))
+        retryable.update(status=Delivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now())
+        publish(ids)
+        messages.success(request, _("已重新排队 %(n)s 条投递。") % {"n": len(ids)})
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(ReadOnlyAdmin):
+    list_display = ("user", "kind", "email", "sms")
+    list_filter = ("kind",)
+    search_fields = ("user__username", "user__display_name")
+    list_select_related = ("user",)
