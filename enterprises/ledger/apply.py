@@ -16,25 +16,14 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
+from enterprises.ledger.sql import update_with_history
 from enterprises.ledger.validate import Plan, RowPlan
 from enterprises.models import Contact, Enterprise, LiaisonAssignment
 
 BATCH = 1000
-UPDATABLE = [
-    "name",
-    "legal_representative",
-    "established_on",
-    "registered_capital",
-    "address",
-    "region_id",
-    "industry_id",
-    "scale",
-    "status",
-    "visit_frequency_days",
-]
 
 
 @dataclass
@@ -81,6 +70,7 @@ def apply_plan(plan: Plan, *, actor: User, reason: str, progress=None) -> Result
         ):
             current_tags[ent_id].add(tag_id)
     changed: list[Enterprise] = []
+    changed_fields: set[str] = set()
     tag_changes: dict[int, set[int]] = {}
     for r in plan.updates:
         obj = existing[r.existing_id]
@@ -89,6 +79,7 @@ def apply_plan(plan: Plan, *, actor: User, reason: str, progress=None) -> Result
         for name, value in r.fields.items():
             if getattr(obj, name) != value:
                 setattr(obj, name, value)
+                changed_fields.add(name)
                 dirty = True
         if r.tags is not None and set(r.tags) != current_tags[obj.pk]:
             tag_changes[obj.pk] = set(r.tags)
@@ -97,14 +88,8 @@ def apply_plan(plan: Plan, *, actor: User, reason: str, progress=None) -> Result
             obj.updated_at = now
             changed.append(obj)
     if changed:
-        bulk_update_with_history(
-            changed,
-            Enterprise,
-            [*UPDATABLE, "updated_at"],
-            batch_size=BATCH,
-            default_user=actor,
-            default_change_reason=reason,
-        )
+        fields = [*sorted(changed_fields), "updated_at"]
+        update_with_history(Enterprise, changed, fields, actor=actor, reason=reason)
     step()
 
     # 3. tags, and the tag snapshot of every history row this import wrote
@@ -186,7 +171,8 @@ def _assignments(plan: Plan, pk_of: dict, *, actor, reason: str, today) -> None:
     if not wanted:
         return
     current: dict[tuple[int, str], LiaisonAssignment] = {}
-    for chunk in _chunks({w[0] for w in wanted if w[0] in _existing_ids(plan, pk_of)}):
+    existing_ids = {r.existing_id for r in plan.updates}
+    for chunk in _chunks({w[0] for w in wanted if w[0] in existing_ids}):
         for a in LiaisonAssignment.objects.active().filter(enterprise_id__in=chunk):
             current[(a.enterprise_id, a.kind)] = a
     to_close, to_open = [], []
@@ -204,15 +190,9 @@ def _assignments(plan: Plan, pk_of: dict, *, actor, reason: str, today) -> None:
         to_open.append(
             LiaisonAssignment(enterprise_id=ent_id, kind=kind, person_id=person, started_on=start)
         )
-    if to_close:
-        bulk_update_with_history(
-            to_close,
-            LiaisonAssignment,
-            ["ended_on", "handover_note"],
-            batch_size=BATCH,
-            default_user=actor,
-            default_change_reason=reason,
-        )
+    update_with_history(
+        LiaisonAssignment, to_close, ["ended_on", "handover_note"], actor=actor, reason=reason
+    )
     bulk_create_with_history(
         to_open,
         LiaisonAssignment,
@@ -220,10 +200,6 @@ def _assignments(plan: Plan, pk_of: dict, *, actor, reason: str, today) -> None:
         default_user=actor,
         default_change_reason=reason,
     )
-
-
-def _existing_ids(plan: Plan, pk_of: dict) -> set[int]:
-    return {r.existing_id for r in plan.updates}
 
 
 def _contacts(plan: Plan, pk_of: dict, *, actor, reason: str) -> None:
@@ -249,15 +225,7 @@ def _contacts(plan: Plan, pk_of: dict, *, actor, reason: str) -> None:
         )
         by_ent[ent_id].append(contact)
         to_create.append(contact)
-    if to_update:
-        bulk_update_with_history(
-            to_update,
-            Contact,
-            ["phone"],
-            batch_size=BATCH,
-            default_user=actor,
-            default_change_reason=reason,
-        )
+    update_with_history(Contact, to_update, ["phone"], actor=actor, reason=reason)
     bulk_create_with_history(
         to_create, Contact, batch_size=BATCH, default_user=actor, default_change_reason=reason
     )

@@ -4,6 +4,7 @@ as a Celery task (`enterprise_import_task`) with a progress bar for files of 1,0
 
 from __future__ import annotations
 
+import json
 import logging
 
 from django.core.files.base import ContentFile
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from enterprises.ledger.apply import apply_plan
-from enterprises.ledger.reader import MAX_BYTES, LedgerFileError, read_table
+from enterprises.ledger.reader import MAX_BYTES, LedgerFileError, Table, read_table
 from enterprises.ledger.validate import plan_import
 from enterprises.models import ImportJob
 
@@ -60,6 +61,8 @@ def ledger_dry_run(*, actor: User, uploaded_file) -> ImportJob:
         ],
     }
     job.file.save(f"ledger-{timezone.now():%Y%m%d%H%M%S}{_suffix(name)}", ContentFile(content))
+    # the rows as read, so that the import need not parse the spreadsheet again
+    job.file.storage.save(_rows_name(job), ContentFile(json.dumps(table.rows, ensure_ascii=False)))
     return job
 
 
@@ -91,9 +94,7 @@ def ledger_import_run(*, job: ImportJob, report_progress: bool = False) -> Impor
     job.refresh_from_db()
     progress = _ProgressWriter(job) if report_progress else None
     try:
-        with job.file.open("rb") as fh:
-            content = fh.read()
-        table = read_table(content, job.original_name)
+        table = _stored_table(job)
         plan = plan_import(table, actor=job.created_by, progress=progress and progress.rows)
         if plan.errors:
             _finish(job, Status.FAILED, errors=plan.errors)
@@ -116,6 +117,21 @@ def ledger_import_run(*, job: ImportJob, report_progress: bool = False) -> Impor
             progress.close()
     _finish(job, Status.DONE, created=result.created, updated=result.updated)
     return job
+
+
+def _rows_name(job: ImportJob) -> str:
+    return f"{job.file.name}.rows.json"
+
+
+def _stored_table(job: ImportJob) -> Table:
+    """The rows read at the dry run; the spreadsheet itself if they are gone."""
+    storage = job.file.storage
+    if storage.exists(_rows_name(job)):
+        with storage.open(_rows_name(job), "rb") as fh:
+            rows = [(number, values) for number, values in json.loads(fh.read())]
+        return Table(keys=[], rows=rows)
+    with job.file.open("rb") as fh:
+        return read_table(fh.read(), job.original_name)
 
 
 def _finish(job: ImportJob, status: str, *, errors=None, created=0, updated=0) -> None:

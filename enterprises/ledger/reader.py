@@ -15,6 +15,7 @@ from datetime import date, datetime
 from django.utils.translation import gettext as _
 
 from enterprises.ledger.columns import BY_KEY, COLUMNS, HEADER_TO_KEY, normalise_header
+from enterprises.ledger.xlsx_fast import read_rows
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -50,18 +51,12 @@ def read_table(content: bytes, filename: str) -> Table:
 
 
 def _xlsx_rows(content: bytes):
-    from openpyxl import load_workbook
-
     if not zipfile.is_zipfile(io.BytesIO(content)):
         raise LedgerFileError(_("文件不是有效的 Excel 电子表格（.xlsx）。"))
     try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for broken files
+        yield from read_rows(io.BytesIO(content))
+    except (ValueError, IndexError) as exc:
         raise LedgerFileError(_("文件不是有效的 Excel 电子表格（.xlsx）。")) from exc
-    ws = wb.worksheets[0]
-    for row in ws.iter_rows(values_only=True):
-        yield list(row)
-    wb.close()
 
 
 def _csv_rows(content: bytes):
@@ -79,7 +74,7 @@ def _csv_rows(content: bytes):
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    yield from csv.reader(io.StringIO(text), dialect)
+    yield from enumerate(csv.reader(io.StringIO(text), dialect), start=1)
 
 
 def cell_text(value) -> str:
@@ -98,7 +93,7 @@ def cell_text(value) -> str:
 def _table(raw_rows) -> Table:
     header = None
     rows: list[tuple[int, dict]] = []
-    for number, raw in enumerate(raw_rows, start=1):
+    for number, raw in raw_rows:
         if header is None:
             if not any(cell_text(v) for v in raw):
                 continue  # blank lines above the header
