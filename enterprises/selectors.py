@@ -51,11 +51,22 @@ def with_list_columns(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
 def enterprise_list(*, user: User, filters: dict | None = None) -> EnterpriseFilter:
     """The enterprises `user` may see, filtered by `filters` (the list's query string).
 
-    Returns the bound FilterSet: `.qs` is the filtered queryset (annotated with the liaison and
-    leader names, tags prefetched), `.form` the filter form with its errors.
+    Returns the bound FilterSet: `.qs` is the filtered queryset, `.form` the filter form with its
+    errors. Add the list's columns with `with_list_columns` — or, for one page of a long list,
+    page the bare queryset and load the page with `enterprise_rows` (the columns' subqueries then
+    run for 25 rows, not for every row before the page's offset).
     """
-    base = with_list_columns(Enterprise.objects.visible_to(user)).prefetch_related("tags")
-    return EnterpriseFilter(filters or None, queryset=base, user=user)
+    return EnterpriseFilter(
+        filters or None, queryset=Enterprise.objects.visible_to(user), user=user
+    )
+
+
+def enterprise_rows(*, ids: list[int]) -> list[Enterprise]:
+    """The enterprises `ids` (already scoped and filtered by the caller), with the list's
+    columns and tags, in the order of `ids`. Three queries whatever the number."""
+    rows = with_list_columns(Enterprise.objects.filter(pk__in=ids)).prefetch_related("tags")
+    by_id = {e.pk: e for e in rows}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def enterprise_get_for_user(*, user: User, pk: int) -> Enterprise:
@@ -118,9 +129,11 @@ def export_rows(*, user: User, qs: QuerySet[Enterprise]):
     enterprise as on the page. Constant number of queries: names and the primary contact are
     subqueries, tags are prefetched."""
     scope = scope_for(user)
-    qs = qs.annotate(
-        contact_name=_primary_contact("name"), contact_phone=_primary_contact("phone")
-    ).select_related("region", "industry", "industry__parent")
+    qs = (
+        qs.annotate(contact_name=_primary_contact("name"), contact_phone=_primary_contact("phone"))
+        .select_related("region", "industry", "industry__parent")
+        .prefetch_related("tags")
+    )
     for e in qs.iterator(chunk_size=2000):
         reveal = user.pk in (e.liaison_id, e.leader_id) or (
             scope.is_staff_member and scope.covers_region(e.region, Role.ADMIN)

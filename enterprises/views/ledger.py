@@ -18,6 +18,7 @@ from enterprises.selectors import (
     export_rows,
     import_job_get_for_user,
     import_job_list,
+    with_list_columns,
 )
 from enterprises.views.access import require_manager, require_staff
 
@@ -51,7 +52,7 @@ def enterprise_export(request):
     content = build_workbook(
         title="企业名录",
         headers=EXPORT_HEADERS,
-        rows=export_rows(user=request.user, qs=filterset.qs),
+        rows=export_rows(user=request.user, qs=with_list_columns(filterset.qs)),
         widths=EXPORT_WIDTHS,
     )
     return xlsx_response(content, f"企业名录-{timezone.localdate():%Y%m%d}.xlsx")

@@ -19,6 +19,7 @@ from enterprises.selectors import (
     contact_get_for_user,
     contact_list_for_display,
     enterprise_list,
+    enterprise_rows,
     officer_assignment_list,
 )
 from enterprises.views.access import (
@@ -35,7 +36,8 @@ from enterprises.views.access import (
 def enterprise_list_view(request):
     require_staff(request.user)
     filterset = enterprise_list(user=request.user, filters=request.GET)
-    page = paginate(request, filterset.qs)
+    page = paginate(request, filterset.qs.values_list("pk", flat=True))
+    page.object_list = enterprise_rows(ids=list(page.object_list))
     return render(
         request,
         "enterprises/enterprise_list.html",

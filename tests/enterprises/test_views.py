@@ -316,3 +316,28 @@ def test_sections_registered_by_other_apps_render_on_the_page(world, login_as, t
     finally:
         ENTERPRISE_PAGE_SECTIONS.remove(provider)
     assert "走访记录" in body and "探针：城关机械有限公司 3" in body
+
+
+def test_the_export_runs_a_constant_number_of_queries(
+    world, login_as, django_assert_max_num_queries
+):
+    from enterprises.models import Tag
+
+    tag = Tag.objects.get(name="重点企业")
+    for _n in range(20):
+        e = EnterpriseFactory(region=world.street)
+        e.tags.add(tag)
+        AssignmentFactory(enterprise=e, person=world.liaison, kind="liaison")
+    client = login_as(world.dispatcher)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("enterprises:export"))
+    assert response.status_code == 200
+
+
+def test_a_late_page_of_the_list_shows_its_rows_with_their_liaison(world, login_as):
+    for n in range(30):
+        e = EnterpriseFactory(region=world.street, name=f"甲{n:03d}")
+        AssignmentFactory(enterprise=e, person=world.liaison, kind="liaison")
+    body = login_as(world.dispatcher).get(reverse("enterprises:list"), {"page": 2}).content.decode()
+    assert body.count('data-testid="enterprise-row"') == 7
+    assert "甲029" in body and "甲000" not in body
