@@ -167,10 +167,14 @@ class HandoverForm(BootstrapMixin, forms.Form):
         label=_("交接说明"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
+        # people with current assignments on enterprises the actor manages
+        managed = scope_for(user).region_q(
+            "liaison_assignments__enterprise__region", Role.ADMIN, Role.DISPATCHER
+        )
         self.fields["from_person"].queryset = (
-            User.objects.filter(liaison_assignments__ended_on__isnull=True)
+            User.objects.filter(managed, liaison_assignments__ended_on__isnull=True)
             .distinct()
             .order_by("display_name", "username")
         )

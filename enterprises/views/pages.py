@@ -159,7 +159,7 @@ def enterprise_assign(request, pk: int):
 def officer_handover(request):
     """Hand all of an officer's enterprises (in the actor's region) to another officer."""
     require_manager(request.user)
-    form = HandoverForm(request.POST or None)
+    form = HandoverForm(request.POST or None, user=request.user)
     affected = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

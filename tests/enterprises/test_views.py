@@ -341,3 +341,12 @@ def test_a_late_page_of_the_list_shows_its_rows_with_their_liaison(world, login_
     body = login_as(world.dispatcher).get(reverse("enterprises:list"), {"page": 2}).content.decode()
     assert body.count('data-testid="enterprise-row"') == 7
     assert "甲029" in body and "甲000" not in body
+
+
+def test_the_handover_form_offers_only_officers_of_the_actors_enterprises(world, login_as):
+    from tests.factories import UserFactory
+
+    far_liaison = UserFactory(display_name="江北联络员")
+    AssignmentFactory(enterprise=world.ent_far, person=far_liaison, kind="liaison")
+    body = login_as(world.dispatcher).get(reverse("enterprises:handover")).content.decode()
+    assert "联络员" in body and "江北联络员" not in body
