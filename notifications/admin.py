@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from notifications.models import Delivery, Notification, NotificationPreference, WeComRobot
 from notifications.outbox import publish
+from notifications.wecom import WeComError, post_markdown
 
 
 @admin.register(WeComRobot)
@@ -18,12 +19,28 @@ class WeComRobotAdmin(SimpleHistoryAdmin):
     list_display = ("name", "unit", "region", "masked_webhook", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "unit__name", "region__name")
-    autocomplete_fields = ()
     list_select_related = ("unit", "region")
+    actions = ["send_test_message"]
 
     @admin.display(description=_lazy("Webhook 地址"))
     def masked_webhook(self, obj: WeComRobot) -> str:
         return obj.masked_url
+
+    @admin.action(description=_lazy("向所选群发送测试消息"))
+    def send_test_message(self, request, queryset):
+        """Post a test message right away, so an administrator sees whether the webhook works."""
+        for robot in queryset:
+            try:
+                post_markdown(robot.webhook_url, TEST_MESSAGE % {"name": robot.name})
+            except WeComError as exc:
+                messages.error(
+                    request, _("“%(name)s”发送失败：%(error)s") % {"name": robot, "error": exc}
+                )
+            else:
+                messages.success(request, _("“%(name)s”测试消息已发送。") % {"name": robot})
+
+
+TEST_MESSAGE = "**【亲清】测试消息**\n> 群机器人“%(name)s”已接入亲清企业服务平台的消息通知。"
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

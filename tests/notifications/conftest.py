@@ -41,7 +41,7 @@ class FakeWeCom:
         self.posts.append(
             {"url": request.full_url, "json": json.loads(request.data), "timeout": timeout}
         )
-        body = json.dumps(self.answer).encode()
+        body = self.answer if isinstance(self.answer, bytes) else json.dumps(self.answer).encode()
         response = mock.MagicMock()
         response.__enter__.return_value.read.return_value = body
         return response

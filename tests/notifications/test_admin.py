@@ -56,3 +56,25 @@ def test_people_without_admin_rights_cannot_reach_the_outbox(client, world):
     response = client.get(reverse("admin:notifications_delivery_changelist"))
     assert response.status_code == 302
     assert "login" in response.url
+
+
+def test_an_administrator_sends_a_test_message_to_a_robot(client, superuser, unit_robot, wecom):
+    response = client.post(
+        reverse("admin:notifications_wecomrobot_changelist"),
+        {"action": "send_test_message", "_selected_action": [unit_robot.pk]},
+        follow=True,
+    )
+    assert "测试消息已发送" in response.content.decode()
+    [post] = wecom.posts
+    assert "区人社局工作群" in post["json"]["markdown"]["content"]
+
+
+def test_a_failing_test_message_is_reported(client, superuser, unit_robot, wecom):
+    wecom.answer = {"errcode": 93000, "errmsg": "invalid webhook url"}
+    response = client.post(
+        reverse("admin:notifications_wecomrobot_changelist"),
+        {"action": "send_test_message", "_selected_action": [unit_robot.pk]},
+        follow=True,
+    )
+    assert "发送失败" in response.content.decode()
+    assert "93000" in response.content.decode()
