@@ -17,7 +17,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import get_connection, send_mail
 from django.db.models import F
 from django.utils import timezone
 
@@ -32,6 +32,7 @@ BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(hours=1)
 SENDING_LEASE = timedelta(minutes=10)
 SWEEP_BATCH = 500
+EMAIL_TIMEOUT_SECONDS = 30
 Status = Delivery.Status
 
 
@@ -45,12 +46,15 @@ def backoff(attempts: int) -> timedelta:
 
 
 def _send_email(delivery: Delivery) -> None:
+    # A hung SMTP server must not hold the claim past its lease: bound the connection.
+    timeout = getattr(settings, "EMAIL_TIMEOUT", None) or EMAIL_TIMEOUT_SECONDS
     send_mail(
         delivery.subject,
         delivery.body,
         settings.DEFAULT_FROM_EMAIL,
         [delivery.address],
         fail_silently=False,
+        connection=get_connection(timeout=timeout),
     )
 
 

@@ -216,3 +216,12 @@ def test_the_retry_sweep_runs_every_minute_on_the_beat():
         "schedule": 60.0,
     }
     assert timedelta(minutes=1) < sending.SENDING_LEASE
+
+
+def test_the_smtp_connection_is_bounded_by_a_timeout(email_delivery, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1  # nothing listens there
+    with mock.patch("smtplib.SMTP") as smtp:
+        smtp.side_effect = ConnectionRefusedError("refused")
+        assert delivery_send(delivery_id=email_delivery.pk) == Status.PENDING
+    assert smtp.call_args.kwargs["timeout"] == sending.EMAIL_TIMEOUT_SECONDS
