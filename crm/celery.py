@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
 
@@ -21,5 +22,9 @@ app.conf.beat_schedule = {
     "notification-deliveries-retry": {
         "task": "notifications.tasks.deliveries_retry_pending_task",
         "schedule": 60.0,
+    },
+    "visit-reminders": {
+        "task": "visits.tasks.visit_reminders_task",
+        "schedule": crontab(hour=8, minute=0),
     },
 }

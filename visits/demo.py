@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from enterprises.models import LiaisonAssignment
 from visits.models import Visit
-from visits.services import visit_cancel, visit_log, visit_plan
+from visits.services import Need, visit_cancel, visit_log, visit_plan
 
 OFFICERS = ("liaison", "liaison2", "deputy")
 SUMMARIES = {
@@ -25,6 +25,29 @@ SUMMARIES = {
     Visit.Kind.POLICY_BRIEFING: "宣讲稳岗返还、研发费用加计扣除等惠企政策。",
 }
 CANCEL_REASONS = ["企业负责人临时出差", "企业停产检修", "与企业另行约定时间"]
+# Needs heard on visits: (category code prefix or name, description).
+NEEDS = [
+    ("用工", "扩产后一线操作工缺口约 30 人，希望协助对接职业院校和招聘会。"),
+    ("融资", "技改项目资金缺口 500 万元，希望对接银行信用贷款和贴息政策。"),
+    ("施工许可", "新建厂房施工许可办理进度慢，希望协调加快审批。"),
+    ("政策", "咨询专精特新企业认定条件和奖补政策兑现流程。"),
+    ("用地", "计划扩建仓库，需要了解周边工业用地指标情况。"),
+    ("水电", "厂区用电负荷不足，申请增容改造。"),
+    ("市场", "希望参加政府组织的产销对接会，拓展本地客户。"),
+]
+
+
+def _categories() -> list:
+    try:
+        from issues.models import Category
+    except ImportError:  # demo without the issues app
+        return []
+    return list(Category.objects.active().leaves().select_related("parent").order_by("code"))
+
+
+def _category_for(categories: list, hint: str, rng: random.Random):
+    matching = [c for c in categories if hint in c.name or (c.parent and hint in c.parent.name)]
+    return matching[0] if matching else rng.choice(categories)
 
 
 def _at(day, hour: int) -> datetime:
@@ -40,8 +63,9 @@ def seed(log=print) -> None:
         .order_by("enterprise__name")
     )
     kinds = list(Visit.Kind)
+    categories = _categories()
     today = timezone.localdate()
-    created = 0
+    created = needs_created = cycle = 0
     for n, assignment in enumerate(assignments):
         enterprise, officer = assignment.enterprise, officers[assignment.person.username]
         if Visit.objects.filter(enterprise=enterprise).exists():
@@ -49,10 +73,20 @@ def seed(log=print) -> None:
         rng = random.Random(enterprise.credit_code)
         contacts = list(enterprise.contacts.all())
         # Some enterprises are left unvisited for a while, so that coverage has gaps.
-        count = 0 if n % 6 == 5 else rng.randint(2, 5)
+        count = 0 if n % 6 == 5 else rng.randint(1, 4)
         days = sorted(rng.sample(range(3, 180), count), reverse=True)
         for i, days_ago in enumerate(days):
-            kind = kinds[(n + i) % len(kinds)]
+            needs = []
+            # Every other enterprise's latest visit was on site, recently, and heard needs.
+            if categories and n % 2 == 0 and i == len(days) - 1:
+                kind, days_ago = Visit.Kind.ON_SITE, min(days_ago, 20)
+                for hint, text in rng.sample(NEEDS, rng.randint(1, 2)):
+                    needs.append(
+                        Need(category=_category_for(categories, hint, rng), description=text)
+                    )
+            else:  # every kind in turn
+                kind = kinds[cycle % len(kinds)]
+                cycle += 1
             visit_log(
                 actor=officer,
                 enterprise=enterprise,
@@ -63,8 +97,11 @@ def seed(log=print) -> None:
                 summary=SUMMARIES[kind],
                 place=enterprise.address if kind != Visit.Kind.PHONE else "",
                 confidentiality=rng.choice(list(Visit.Confidentiality)),
+                needs=needs,
+                backdate_needs=True,
             )
             created += 1
+            needs_created += len(needs)
         if n % 3 == 0:
             visit_plan(
                 actor=officer,
@@ -85,4 +122,7 @@ def seed(log=print) -> None:
             )
             visit_cancel(actor=officer, visit=plan, reason=CANCEL_REASONS[n % 3])
             created += 1
-    log(f"visits: {created} new, {Visit.objects.count()} in all")
+    log(
+        f"visits: {created} new ({needs_created} needs became issues), "
+        f"{Visit.objects.count()} in all"
+    )

@@ -22,6 +22,11 @@ from enterprises.models import Contact, Enterprise
 from visits.models import Visit, VisitAttachment, VisitOfficer
 from visits.permissions import can_record_visits, officer_candidates
 
+# Models are validated with `full_clean(validate_constraints=False)`: fields are checked here,
+# while the check and unique constraints — restated by this module's own checks, with Chinese
+# messages — are enforced by the database. (Django validates each constraint with a query of its
+# own, which tripled the cost of logging a visit.)
+
 # A phone's clock may run a little ahead of the server's.
 CLOCK_SKEW = timedelta(minutes=10)
 
@@ -62,11 +67,12 @@ def _check_attendees(enterprise: Enterprise, attendees: Iterable[Contact]) -> li
     return attendees
 
 
-def _set_officers(*, visit: Visit, people: list[User], actor: User) -> None:
-    VisitOfficer.objects.filter(visit=visit).delete()
+def _set_officers(*, visit: Visit, people: list[User], actor: User, fresh: bool) -> None:
+    if not fresh:
+        VisitOfficer.objects.filter(visit=visit).delete()
     for i, person in enumerate(people):
         link = VisitOfficer(visit=visit, user=person, is_lead=i == 0)
-        link.full_clean()
+        link.full_clean(validate_constraints=False)
         link._history_user = actor
         link.save()
 
@@ -97,10 +103,10 @@ def visit_plan(
         summary=summary,
         created_by=actor,
     )
-    visit.full_clean()
+    visit.full_clean(validate_constraints=False)
     visit._history_user = actor
     visit.save()
-    _set_officers(visit=visit, people=people, actor=actor)
+    _set_officers(visit=visit, people=people, actor=actor, fresh=True)
     return visit
 
 
@@ -122,10 +128,13 @@ def visit_log(
     planned: Visit | None = None,
     files: Sequence = (),
     needs: Sequence[Need] = (),
+    backdate_needs: bool = False,
 ) -> Visit:
     """Record a visit that happened — completing `planned` when given, else a new one — with
     its attachments and, in the same transaction, one issue per need (registered through
-    `issues.services.issue_register`, so routing rules auto-dispatch them)."""
+    `issues.services.issue_register`, so routing rules auto-dispatch them). The issues are
+    registered now (their clocks start now); `backdate_needs` registers them at the visit's
+    time instead, for demo data and imports only."""
     _check_may_record(actor, enterprise)
     if happened_at > timezone.now() + CLOCK_SKEW:
         raise ValidationError(_("走访时间不能晚于现在。"), code="happened_at")
@@ -133,6 +142,7 @@ def visit_log(
         raise ValidationError(_("请填写走访情况。"), code="summary")
     people = _check_officers(officers, lead)
     attendees = _check_attendees(enterprise, attendees)
+    _check_uploads([*files, *(n.photo for n in needs if n.photo)])
     if planned is not None:
         visit = Visit.objects.select_for_update().get(pk=planned.pk)
         if visit.status != Visit.Status.PLANNED:
@@ -149,18 +159,21 @@ def visit_log(
     visit.latitude = latitude
     visit.longitude = longitude
     visit.confidentiality = confidentiality
-    visit.full_clean()
+    visit.full_clean(validate_constraints=False)
     visit._history_user = actor
     visit._change_reason = _("登记走访") if planned is not None else ""
     visit.save()
-    _set_officers(visit=visit, people=people, actor=actor)
-    visit.attendees.set(attendees)
+    _set_officers(visit=visit, people=people, actor=actor, fresh=planned is None)
+    if attendees or planned is not None:
+        visit.attendees.set(attendees)
     stored: list[VisitAttachment] = []
     try:
         for upload in files:
             stored.append(visit_attach(actor=actor, visit=visit, upload=upload))
-        for need in needs:
-            _register_need(actor=actor, visit=visit, need=need)
+        for number, need in enumerate(needs, start=1):
+            _register_need(
+                actor=actor, visit=visit, need=need, number=number, backdate=backdate_needs
+            )
     except Exception:
         # Files are not transactional: the rows roll back, so remove what was written.
         for attachment in stored:
@@ -169,20 +182,37 @@ def visit_log(
     return visit
 
 
-def _register_need(*, actor: User, visit: Visit, need: Need):
+def _check_uploads(uploads) -> None:
+    """Check every file before anything is written, so that a refused one leaves no file of
+    the others behind on disk."""
+    from crm.lib.files import validate_upload
+
+    for upload in uploads:
+        validate_upload(upload)
+
+
+def _register_need(*, actor: User, visit: Visit, need: Need, number: int, backdate: bool):
     from issues.services import issue_register
 
     description = need.description.strip()
     title = (need.title.strip() or (description.splitlines() or [""])[0])[:80]
-    return issue_register(
-        actor=actor,
-        enterprise=visit.enterprise,
-        source="visit",
-        category=need.category,
-        title=title,
-        description=description,
-        visit_id=visit.pk,
-    )
+    try:
+        return issue_register(
+            actor=actor,
+            enterprise=visit.enterprise,
+            source="visit",
+            category=need.category,
+            title=title,
+            description=description,
+            visit_id=visit.pk,
+            attachments=[need.photo] if need.photo else [],
+            at=visit.happened_at if backdate else None,
+        )
+    except ValidationError as exc:
+        raise ValidationError(
+            _("第 %(n)s 条诉求未能登记：%(why)s") % {"n": number, "why": " ".join(exc.messages)},
+            code="need",
+        ) from exc
 
 
 @transaction.atomic
@@ -197,7 +227,7 @@ def visit_cancel(*, actor: User, visit: Visit, reason: str) -> Visit:
         raise ValidationError(_("只有计划中的走访可以取消。"), code="status")
     visit.status = Visit.Status.CANCELLED
     visit.cancel_reason = reason[:200]
-    visit.full_clean()
+    visit.full_clean(validate_constraints=False)
     visit._history_user = actor
     visit._change_reason = _("取消走访")
     visit.save()

@@ -9,7 +9,7 @@ from visits.models import Visit
 def test_the_demo_visits_are_seeded_once_with_plans_and_cancellations(world):
     liaison = UserFactory(username="liaison", display_name="张伟")
     grant(liaison, Role.LIAISON, region=world.district)
-    for i in range(8):
+    for i in range(14):
         e = EnterpriseFactory(name=f"演示企业{i}", region=world.street)
         AssignmentFactory(enterprise=e, person=liaison, kind="liaison")
     demo.seed(log=lambda *_: None)

@@ -268,3 +268,17 @@ def test_the_coverage_table_is_for_dispatchers_and_leaders(client, world):
     assert response.status_code == 200
     assert response.context["parent"] == world.district
     assert {r.region.name for r in response.context["regions"]} == {"城关街道", "高新园"}
+
+
+def test_the_list_puts_upcoming_plans_first_then_the_newest_visits(client, world):
+    old = make_visit(world.ent_a, world.liaison, happened_at=timezone.now() - timedelta(days=9))
+    recent = make_visit(world.ent_a, world.liaison, happened_at=timezone.now() - timedelta(days=1))
+    plan = make_visit(
+        world.ent_a,
+        world.liaison,
+        status=Visit.Status.PLANNED,
+        planned_on=timezone.localdate() + timedelta(days=2),
+    )
+    client.force_login(world.liaison)
+    response = client.get(reverse("visits:list"))
+    assert [v.pk for v in response.context["page_obj"]] == [plan.pk, recent.pk, old.pk]

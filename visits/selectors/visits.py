@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -20,6 +21,14 @@ def _with_people(qs: QuerySet[Visit]) -> QuerySet[Visit]:
     )
 
 
+def _newest_first(qs: QuerySet[Visit]) -> QuerySet[Visit]:
+    """By the visit's day — when it happened, or for plans and cancellations the day planned —
+    newest first, so that upcoming plans head the list (the same on SQLite and PostgreSQL)."""
+    return qs.annotate(day=Coalesce(TruncDate("happened_at"), "planned_on")).order_by(
+        F("day").desc(nulls_last=True), F("happened_at").desc(nulls_last=True), "-pk"
+    )
+
+
 def visit_filterset(*, user: User, data=None) -> VisitFilter:
     """The list's FilterSet bound to `data`, over the visits `user` may see."""
     return VisitFilter(data=data, queryset=Visit.objects.visible_to(user), user=user)
@@ -30,7 +39,7 @@ def visit_list(*, user: User, filters=None) -> QuerySet[Visit]:
     a constant number of queries (enterprise joined, officers prefetched)."""
     filterset = visit_filterset(user=user, data=filters)
     qs = filterset.qs if filterset.is_valid() else filterset.queryset
-    return _with_people(qs).order_by("-happened_at", "-planned_on", "-pk")
+    return _newest_first(_with_people(qs))
 
 
 def visit_get_for_user(*, user: User, pk: int) -> Visit:
@@ -51,7 +60,7 @@ def visit_timeline_for_enterprise(
     """The latest visits of one enterprise that `user` may see (the enterprise page's
     timeline): plans first, then what happened, newest first."""
     qs = _with_people(Visit.objects.visible_to(user).filter(enterprise=enterprise))
-    return list(qs.order_by("-happened_at", "-planned_on", "-pk")[:limit])
+    return list(_newest_first(qs)[:limit])
 
 
 def visit_issues(*, user: User, visit: Visit) -> list:

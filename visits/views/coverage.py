@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accounts.selectors import region_list_for
+from visits.forms import style_widgets
 from visits.permissions import TABLE_ROLES, can_record
 from visits.selectors import (
     coverage_by_officer,
@@ -33,6 +34,7 @@ class PeriodForm(forms.Form):
         self.fields["region"].queryset = region_list_for(user=user)
         self.fields["region"].empty_label = _("我的辖区")
         self.fields["region"].label_from_instance = lambda r: "　" * (r.depth - 1) + r.name
+        style_widgets(self)
 
     def clean(self):
         cleaned = super().clean()
