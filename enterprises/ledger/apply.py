@@ -1,10 +1,12 @@
 """Writing a checked plan in one transaction with bulk operations and full history.
 
 Queries do not grow with the row count beyond the batches: existing enterprises, their active
-assignments, contacts and tags are loaded once (in chunks), then everything is written with
-simple-history's `bulk_create_with_history` / `bulk_update_with_history`, attributed to the
-importer with the import as the change reason. The tag sets (an m2m field with history) are
-written through the through-table and their history snapshots in bulk as well.
+assignments, contacts and tags are loaded once (in chunks), then everything is written in
+multi-row statements (`enterprises.ledger.sql`: inserts, and UPDATE … FROM VALUES) with one
+history row per created or changed object — the rows simple-history itself writes, the updates'
+through `bulk_update_with_history` — attributed to the importer with the import as the change
+reason. The tag sets (an m2m field with history) and their history snapshots are written in bulk
+as well.
 """
 
 from __future__ import annotations
@@ -16,14 +18,11 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
-from enterprises.ledger.sql import update_with_history
+from enterprises.ledger.sql import insert_rows, insert_with_history, update_with_history
 from enterprises.ledger.validate import Plan, RowPlan
 from enterprises.models import Contact, Enterprise, LiaisonAssignment
-
-BATCH = 1000
 
 
 @dataclass
@@ -52,9 +51,7 @@ def apply_plan(plan: Plan, *, actor: User, reason: str, progress=None) -> Result
         Enterprise(credit_code=r.credit_code, **{"status": "active", **r.fields})
         for r in plan.creates
     ]
-    new_objs = bulk_create_with_history(
-        new_objs, Enterprise, batch_size=BATCH, default_user=actor, default_change_reason=reason
-    )
+    insert_with_history(Enterprise, new_objs, actor=actor, reason=reason)
     pk_of = {e.credit_code: e.pk for e in new_objs}
     step()
 
@@ -109,7 +106,7 @@ def apply_plan(plan: Plan, *, actor: User, reason: str, progress=None) -> Result
     for pk, tags in tag_changes.items():
         for t in tags - current_tags[pk]:
             new_links.append(through(enterprise_id=pk, tag_id=t))
-    through.objects.bulk_create(new_links, batch_size=BATCH)
+    insert_rows(through, new_links)
     write_tag_history(reason, final_tags)
     step()
 
@@ -159,7 +156,7 @@ def write_tag_history(reason: str, final_tags: dict[int, set[int]]) -> None:
                     id=link_ids.get((ent_id, tag_id)),
                 )
             )
-    m2m_history.objects.bulk_create(rows, batch_size=BATCH)
+    insert_rows(m2m_history, rows)
 
 
 def _assignments(plan: Plan, pk_of: dict, *, actor, reason: str, today) -> None:
@@ -193,13 +190,7 @@ def _assignments(plan: Plan, pk_of: dict, *, actor, reason: str, today) -> None:
     update_with_history(
         LiaisonAssignment, to_close, ["ended_on", "handover_note"], actor=actor, reason=reason
     )
-    bulk_create_with_history(
-        to_open,
-        LiaisonAssignment,
-        batch_size=BATCH,
-        default_user=actor,
-        default_change_reason=reason,
-    )
+    insert_with_history(LiaisonAssignment, to_open, actor=actor, reason=reason)
 
 
 def _contacts(plan: Plan, pk_of: dict, *, actor, reason: str) -> None:
@@ -226,6 +217,4 @@ def _contacts(plan: Plan, pk_of: dict, *, actor, reason: str) -> None:
         by_ent[ent_id].append(contact)
         to_create.append(contact)
     update_with_history(Contact, to_update, ["phone"], actor=actor, reason=reason)
-    bulk_create_with_history(
-        to_create, Contact, batch_size=BATCH, default_user=actor, default_change_reason=reason
-    )
+    insert_with_history(Contact, to_create, actor=actor, reason=reason)

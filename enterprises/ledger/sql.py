@@ -9,7 +9,8 @@ fields: history only), attributed to the importer.
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connection, models
+from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 BATCH = 500
@@ -50,3 +51,93 @@ def update_with_history(model, objs: list, fields: list[str], *, actor, reason: 
     bulk_update_with_history(
         objs, model, [], batch_size=1000, default_user=actor, default_change_reason=reason
     )
+
+
+# --- inserts ---------------------------------------------------------------------------------
+# Django's bulk_create (and so simple-history's bulk_create_with_history) builds a model instance
+# and runs every field's conversion for each row: for the ~75,000 rows of a 10,000-enterprise
+# import (enterprises, liaisons, leaders, contacts and one history row each) that was half of
+# the import's time. These write the same rows with one multi-row INSERT per batch, converting
+# only the columns that need it (dates, decimals). The history rows are exactly those of
+# simple-history's `bulk_history_create`: every tracked field, history_date, history_type "+",
+# the change reason and the acting user.
+
+_CONVERTED = (models.DateField, models.DecimalField, models.JSONField)  # DateTimeField ⊂ Date
+
+
+def _converter(field):
+    if isinstance(field, _CONVERTED):
+        return lambda value: field.get_db_prep_save(value, connection)
+    return None
+
+
+def _insert(table: str, columns: list[str], rows: list[list], *, returning: str | None):
+    """INSERT rows (lists of adapted values) in batches; the returned column's values, in order."""
+    qn = connection.ops.quote_name
+    cols = ", ".join(qn(c) for c in columns)
+    placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    batch = max(1, min(BATCH * 2, 30000 // max(1, len(columns))))
+    found: list = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            chunk = rows[start : start + batch]
+            sql = f"INSERT INTO {qn(table)} ({cols}) VALUES {', '.join([placeholder] * len(chunk))}"  # noqa: S608 - quoted model metadata; values are parameters
+            if returning:
+                sql += f" RETURNING {qn(returning)}"
+            cursor.execute(sql, [v for row in chunk for v in row])
+            if returning:
+                found.extend(r[0] for r in cursor.fetchall())
+    return found
+
+
+def insert_rows(model, objs: list) -> list:
+    """Insert unsaved instances of `model` (auto primary key); sets and returns their pks.
+    auto_now / auto_now_add fields are filled as Django would."""
+    if not objs:
+        return objs
+    now = timezone.now()
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            for obj in objs:
+                setattr(obj, f.attname, now)
+    converters = [_converter(f) for f in fields]
+    rows = []
+    for obj in objs:
+        row = [getattr(obj, f.attname) for f in fields]
+        for i, convert in enumerate(converters):
+            if convert is not None:
+                row[i] = convert(row[i])
+        rows.append(row)
+    pk = model._meta.pk
+    ids = _insert(model._meta.db_table, [f.column for f in fields], rows, returning=pk.column)
+    for obj, pk_value in zip(objs, ids, strict=True):
+        setattr(obj, pk.attname, pk_value)
+        obj._state.adding = False
+    return objs
+
+
+def insert_with_history(model, objs: list, *, actor, reason: str) -> list:
+    """`insert_rows`, then one "+" history row per object attributed to `actor`."""
+    insert_rows(model, objs)
+    if not objs:
+        return objs
+    history = model.history.model
+    now = timezone.now()
+    fields = [f for f in history._meta.concrete_fields if not f.primary_key]
+    fixed = {
+        "history_date": now,
+        "history_change_reason": reason,
+        "history_type": "+",
+        "history_user_id": actor.pk if actor else None,
+    }
+    converters = [_converter(f) for f in fields]
+    rows = []
+    for obj in objs:
+        row = [fixed[f.attname] if f.attname in fixed else getattr(obj, f.attname) for f in fields]
+        for i, convert in enumerate(converters):
+            if convert is not None:
+                row[i] = convert(row[i])
+        rows.append(row)
+    _insert(history._meta.db_table, [f.column for f in fields], rows, returning=None)
+    return objs

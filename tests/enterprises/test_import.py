@@ -339,3 +339,24 @@ def test_roles_are_checked_for_people_in_the_ledger(world):
     assert LiaisonAssignment.objects.active().get(enterprise__name="导入测试1有限公司").person == (
         world.outsider
     )
+
+
+def test_imported_history_rows_carry_every_field_like_simple_history_writes_them(staff_numbers):
+    world = staff_numbers
+    rows = [ledger_row(1, **{"联络员工号或手机号": "S0001"})]
+    job = ledger_import_confirm(actor=world.dispatcher, job=dry_run(world, rows))
+    enterprise = Enterprise.objects.get(name="导入测试1有限公司")
+    objects = [enterprise, enterprise.contacts.get(), enterprise.assignments.get()]
+    for obj in objects:
+        record = obj.history.get()
+        assert record.history_type == "+"
+        assert record.history_user == world.dispatcher
+        assert record.history_change_reason == f"台账导入 #{job.pk}"
+        for field in type(record).tracked_fields:
+            assert getattr(record, field.attname) == getattr(obj, field.attname), field.name
+    assert enterprise.created_at is not None and enterprise.updated_at is not None
+    # the history table reads back as the page shows it
+    from crm.lib.history import history_entries
+
+    entries = history_entries(enterprise)
+    assert len(entries) == 1 and entries[0].who == str(world.dispatcher)
