@@ -20,4 +20,5 @@ urlpatterns = [
     ),
     path("coverage/mine/", coverage.my_coverage_view, name="my_coverage"),
     path("coverage/", coverage.coverage_table_view, name="coverage"),
+    path("coverage/export/", coverage.coverage_export_view, name="coverage_export"),
 ]

@@ -282,3 +282,21 @@ def test_the_list_puts_upcoming_plans_first_then_the_newest_visits(client, world
     client.force_login(world.liaison)
     response = client.get(reverse("visits:list"))
     assert [v.pk for v in response.context["page_obj"]] == [plan.pk, recent.pk, old.pk]
+
+
+def test_the_coverage_table_exports_to_excel_for_dispatchers_only(client, world):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    make_visit(world.ent_a, world.liaison)
+    client.force_login(world.outsider)
+    assert client.get(reverse("visits:coverage_export")).status_code == 404
+    client.force_login(world.dispatcher)
+    response = client.get(reverse("visits:coverage_export"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = [tuple(c.value for c in row) for row in sheet.iter_rows(min_row=2)]
+    assert ("辖区", "城关街道", 1, 1, 1, 0) in rows
+    assert ("包联人员", "联络员", 1, 1, 1, 0) in rows

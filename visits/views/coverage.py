@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accounts.selectors import region_list_for
+from crm.lib.xlsx import build_workbook, xlsx_response
 from visits.forms import style_widgets
 from visits.permissions import TABLE_ROLES, can_record
 from visits.selectors import (
@@ -74,11 +75,9 @@ def my_coverage_view(request):
     )
 
 
-@require_GET
-@login_required
-def coverage_table_view(request):
-    scope = request.user.scope
-    if not scope.has_role(*TABLE_ROLES):
+def _table_params(request):
+    """(form, start, end, parent region) for the coverage table; 404 for people without it."""
+    if not request.user.scope.has_role(*TABLE_ROLES):
         raise Http404
     form, start, end = _period(request, request.user)
     parent = form.cleaned_data.get("region") if form.is_bound and form.is_valid() else None
@@ -86,6 +85,13 @@ def coverage_table_view(request):
         parent = region_list_for(user=request.user).first()
     if parent is None:
         raise Http404
+    return form, start, end, parent
+
+
+@require_GET
+@login_required
+def coverage_table_view(request):
+    form, start, end, parent = _table_params(request)
     return render(
         request,
         "visits/coverage_table.html",
@@ -101,3 +107,25 @@ def coverage_table_view(request):
             "officers": coverage_by_officer(user=request.user, start=start, end=end, region=parent),
         },
     )
+
+
+@require_GET
+@login_required
+def coverage_export_view(request):
+    """The coverage table as .xlsx: one row per region, then one per officer."""
+    _form, start, end, parent = _table_params(request)
+    user = request.user
+    rows = [
+        (_("辖区"), str(r.region) + (f"（{_('直属')}）" if r.direct else ""), *_figures(r))
+        for r in coverage_by_region(user=user, start=start, end=end, parent=parent)
+    ] + [
+        (_("包联人员"), str(r.officer), *_figures(r))
+        for r in coverage_by_officer(user=user, start=start, end=end, region=parent)
+    ]
+    headers = [_("类别"), _("名称"), _("包联企业"), _("已走访"), _("覆盖率"), _("到期未走访")]
+    content = build_workbook(title=str(_("走访覆盖率")), headers=headers, rows=rows)
+    return xlsx_response(content, f"走访覆盖率_{parent.name}_{start:%Y%m%d}-{end:%Y%m%d}.xlsx")
+
+
+def _figures(c) -> tuple:
+    return (c.assigned, c.visited, c.rate if c.rate is not None else "", c.overdue)
