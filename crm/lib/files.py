@@ -26,6 +26,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -199,9 +201,26 @@ def validate_upload(file) -> CheckedUpload:
     )
 
 
-def private_storage() -> FileSystemStorage:
-    """Storage for attachments: under MEDIA_ROOT/private, no URL (served only by views)."""
-    return FileSystemStorage(location=Path(settings.MEDIA_ROOT) / "private", base_url=None)
+@deconstructible
+class PrivateStorage(FileSystemStorage):
+    """Files under MEDIA_ROOT/private with no URL: `.url()` raises, so a template can never
+    link to a file directly. The location follows MEDIA_ROOT (also when tests override it)."""
+
+    @cached_property
+    def base_location(self):
+        return str(Path(settings.MEDIA_ROOT) / "private")
+
+    @cached_property
+    def base_url(self):
+        return None
+
+
+_PRIVATE = PrivateStorage()
+
+
+def private_storage() -> PrivateStorage:
+    """The storage of attachments (use as `FileField(storage=private_storage)`)."""
+    return _PRIVATE
 
 
 def private_upload_path(prefix: str, original_name: str) -> str:
