@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +14,7 @@ from accounts.models import Region
 from accounts.services import system_user
 from crm.lib.files import validate_upload
 from issues.models import Category, Issue, IssueAttachment, IssueEvent, RoutingRule
-from issues.services.core import WorkflowError, apply_action, run_hooks
+from issues.services.core import WorkflowError, apply_action, run_hooks, save_issue
 from issues.workflow import ACTIONS, Party, State
 
 # Sources an enterprise user may choose in the portal.
@@ -134,16 +134,8 @@ def issue_register(
         last_activity_at=now,
     )
     try:
-        issue.full_clean()
-    except ValidationError as exc:
-        raise WorkflowError(exc.messages, code="invalid") from None
-    issue._history_user = actor
-    if at is not None:
-        issue._history_date = now
-    try:
-        with transaction.atomic():
-            issue.save()
-    except IntegrityError:
+        save_issue(issue, actor=actor, at=at and now)
+    except WorkflowError:
         if external_ref:  # a concurrent registration of the same work order won
             existing = Issue.objects.filter(external_ref=external_ref).first()
             if existing is not None:
