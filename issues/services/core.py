@@ -202,7 +202,7 @@ def run_hooks(issue: Issue, event: IssueEvent) -> None:
 
 
 def _after_commit(issue_id: int, event_id: int, kind: str) -> None:
-    logger.info("issue %s: %s (event %s)", issue_id, kind, event_id)
+    logger.debug("issue %s: %s (event %s)", issue_id, kind, event_id)
     for hook in list(AFTER_COMMIT_HOOKS):
         try:
             hook(issue_id, event_id)
