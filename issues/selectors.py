@@ -7,12 +7,14 @@ public comments and public attachments only.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.models import Region, Role, Unit, User
 from issues.filters import IssueFilter
 from issues.models import (
+    Category,
     ImprovementAction,
     Issue,
     IssueAttachment,
@@ -118,3 +120,46 @@ def improvement_get_for_user(*, user, pk) -> ImprovementAction:
     if action is None:
         raise Http404("no such improvement action")
     return action
+
+
+def category_choices() -> QuerySet[Category]:
+    """Active categories an issue can be filed under (second level, or a first level without
+    children), parents joined, in catalogue order — for the register forms."""
+    return (
+        Category.objects.active()
+        .leaves()
+        .filter(Q(parent__isnull=True) | Q(parent__is_active=True))
+        .select_related("parent")
+        .order_by("parent__sort_order", "parent__code", "sort_order", "code")
+    )
+
+
+def issue_unit_choices(*, issue: Issue) -> QuerySet[Unit]:
+    """Units that may lead or support `issue`: active, and responsible for the enterprise's
+    region (a unit of that region or of an enclosing one, or of a street / park inside it) —
+    the same rule the dispatch action enforces."""
+    path = issue.enterprise.region.path
+    step = Region.steplen
+    enclosing = [path[:i] for i in range(step, len(path) + 1, step)]
+    return (
+        Unit.objects.filter(is_active=True)
+        .filter(Q(region__path__in=enclosing) | Q(region__path__startswith=path))
+        .select_related("region")
+        .order_by("region__path", "name")
+    )
+
+
+def issue_handler_choices(*, issue: Issue) -> QuerySet[User]:
+    """Active staff (handlers, unit heads) of the issue's lead unit, for assign_handler."""
+    if issue.lead_unit_id is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__unit_id=issue.lead_unit_id,
+            memberships__is_active=True,
+            memberships__role__in=[Role.HANDLER, Role.UNIT_HEAD],
+        )
+        .distinct()
+        .order_by("display_name", "username")
+    )

@@ -177,3 +177,16 @@ def test_the_list_filters_and_keeps_a_constant_number_of_queries(
     assert len(issue_list(user=world.dispatcher, filters={"state": ["new"]})) == 1
     assert len(issue_list(user=world.dispatcher, filters={"q": "用工"})) == 4
     assert len(issue_list(user=world.outsider, filters={})) == 0
+
+
+def test_form_choices_offer_leaf_categories_units_of_the_region_and_unit_staff(
+    world, cats, make_issue
+):
+    from issues.selectors import category_choices, issue_handler_choices, issue_unit_choices
+
+    codes = set(category_choices().values_list("code", flat=True))
+    assert {"t.plain", "t.review", "elem.labour"} <= codes
+    assert not {"t", "elem"} & codes
+    issue = make_issue("in_progress")
+    assert set(issue_unit_choices(issue=issue)) == {world.line_unit, world.street_unit}
+    assert set(issue_handler_choices(issue=issue)) == {world.handler, world.unit_head}
