@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from enterprises.ledger.sql import insert_rows, insert_with_history, update_with_history
+from enterprises.ledger.sql import insert_dicts, insert_with_history, update_with_history
 from enterprises.ledger.validate import Plan, RowPlan
 from enterprises.models import Contact, Enterprise, LiaisonAssignment
 
@@ -102,11 +102,11 @@ def apply_plan(plan: Plan, *, actor: User, reason: str, progress=None) -> Result
         through.objects.filter(enterprise_id=pk, tag_id=t).delete()
     for r in plan.creates:
         for t in r.tags or ():
-            new_links.append(through(enterprise_id=pk_of[r.credit_code], tag_id=t))
+            new_links.append({"enterprise_id": pk_of[r.credit_code], "tag_id": t})
     for pk, tags in tag_changes.items():
         for t in tags - current_tags[pk]:
-            new_links.append(through(enterprise_id=pk, tag_id=t))
-    insert_rows(through, new_links)
+            new_links.append({"enterprise_id": pk, "tag_id": t})
+    insert_dicts(through, new_links)
     write_tag_history(reason, final_tags)
     step()
 
@@ -149,14 +149,14 @@ def write_tag_history(reason: str, final_tags: dict[int, set[int]]) -> None:
     for history_id, ent_id in records.iterator(chunk_size=5000):
         for tag_id in final_tags.get(ent_id, ()):
             rows.append(
-                m2m_history(
-                    history_id=history_id,
-                    enterprise_id=ent_id,
-                    tag_id=tag_id,
-                    id=link_ids.get((ent_id, tag_id)),
-                )
+                {
+                    "history_id": history_id,
+                    "enterprise_id": ent_id,
+                    "tag_id": tag_id,
+                    "id": link_ids.get((ent_id, tag_id)),
+                }
             )
-    insert_rows(m2m_history, rows)
+    insert_dicts(m2m_history, rows)
 
 
 def _assignments(plan: Plan, pk_of: dict, *, actor, reason: str, today) -> None:

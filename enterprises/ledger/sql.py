@@ -66,7 +66,11 @@ _CONVERTED = (models.DateField, models.DecimalField, models.JSONField)  # DateTi
 
 
 def _converter(field):
-    if isinstance(field, _CONVERTED):
+    # psycopg2 adapts dates, datetimes and decimals itself (Django's PostgreSQL backend passes
+    # them through unchanged); SQLite needs Django's conversion.
+    if isinstance(field, models.JSONField) or (
+        isinstance(field, _CONVERTED) and connection.vendor != "postgresql"
+    ):
         return lambda value: field.get_db_prep_save(value, connection)
     return None
 
@@ -88,6 +92,24 @@ def _insert(table: str, columns: list[str], rows: list[list], *, returning: str 
             if returning:
                 found.extend(r[0] for r in cursor.fetchall())
     return found
+
+
+def insert_dicts(model, rows: list[dict]) -> None:
+    """Insert plain rows ({attname: value}) of `model` — for link and snapshot rows, where
+    building model instances would be most of the cost. No auto fields are filled."""
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    converters = [_converter(f) for f in fields]
+    values = []
+    for row in rows:
+        values.append(
+            [
+                row[f.attname] if convert is None else convert(row[f.attname])
+                for f, convert in zip(fields, converters, strict=True)
+            ]
+        )
+    _insert(model._meta.db_table, [f.column for f in fields], values, returning=None)
 
 
 def insert_rows(model, objs: list) -> list:
