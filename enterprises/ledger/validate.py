@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy  # translated only on error
+from django.utils.translation import gettext_lazy  # translated only on error
 
 from accounts.models import Region, Role, User
 from accounts.scope import scope_for
@@ -187,8 +187,8 @@ def _plan_row(plan: Plan, lk: Lookups, n: int, v: dict, seen: dict) -> RowPlan |
 
     people = {}
     for key, table, role in (
-        ("liaison", lk.liaisons, _lazy("联络员")),
-        ("leader", lk.leaders, _lazy("包保领导")),
+        ("liaison", lk.liaisons, gettext_lazy("联络员")),
+        ("leader", lk.leaders, gettext_lazy("包保领导")),
     ):
         ref = (v.get(key) or "").strip()
         if ref:
@@ -251,8 +251,8 @@ def _optional_fields(v: dict, fields: dict, err, lk: Lookups) -> None:
         else:
             fields["industry_id"] = pk
     for key, choices, label in (
-        ("scale", SCALES, _lazy("规模应为：大型、中型、小型或微型。")),
-        ("status", STATUSES, _lazy("状态应为：存续或注销。")),
+        ("scale", SCALES, gettext_lazy("规模应为：大型、中型、小型或微型。")),
+        ("status", STATUSES, gettext_lazy("状态应为：存续或注销。")),
     ):
         raw = v.get(key, "")
         if raw:
