@@ -19,6 +19,10 @@ def test_the_demo_visits_are_seeded_once_with_plans_and_cancellations(world):
     assert counts[Visit.Status.CANCELLED] >= 1
     assert len(set(Visit.objects.values_list("kind", flat=True))) == len(Visit.Kind)
     assert not Visit.objects.filter(officer_links__isnull=True).exists()
+    # Some needs heard on visits became issues linked to them.
+    from issues.models import Issue
+
+    assert Issue.objects.filter(source="visit", visit_id__isnull=False).count() >= 4
     before = Visit.objects.count()
     demo.seed(log=lambda *_: None)
     assert Visit.objects.count() == before

@@ -65,8 +65,6 @@ def visit_timeline_for_enterprise(
 
 def visit_issues(*, user: User, visit: Visit) -> list:
     """Issues registered from this visit that `user` may see."""
-    try:
-        from issues.models import Issue
-    except ImportError:  # the issues app has not landed its models yet
-        return []
+    from issues.models import Issue
+
     return list(Issue.objects.visible_to(user).filter(visit_id=visit.pk).select_related("category"))

@@ -17,6 +17,7 @@ from crm.lib.pagination import paginate
 from visits import services
 from visits.forms import VisitAttachForm, VisitCancelForm, VisitLogForm, VisitPlanForm
 from visits.models import Visit
+from visits.needs import NeedFormSet
 from visits.permissions import TABLE_ROLES, can_record, can_record_visits, enterprises_recordable_by
 from visits.selectors import (
     enterprise_due,
@@ -144,7 +145,10 @@ def visit_log_view(request, enterprise_pk: int | None = None, pk: int | None = N
         enterprise=enterprise,
         planned=planned,
     )
-    if request.method == "POST" and form.is_valid():
+    # A post without the needs rows (e.g. from a page without JavaScript) records no needs.
+    with_needs = "needs-TOTAL_FORMS" in request.POST
+    needs = NeedFormSet(request.POST if with_needs else None, request.FILES or None, prefix="needs")
+    if request.method == "POST" and form.is_valid() and (not with_needs or needs.is_valid()):
         data = form.cleaned_data
         try:
             visit = services.visit_log(
@@ -152,18 +156,24 @@ def visit_log_view(request, enterprise_pk: int | None = None, pk: int | None = N
                 enterprise=enterprise,
                 planned=planned,
                 files=[*data["photos"], *data["documents"]],
+                needs=needs.needs(),
                 **{k: data[k] for k in LOG_FIELDS},
             )
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
-            messages.success(request, _("走访已登记。"))
+            count = len(needs.needs())
+            if count:
+                messages.success(request, _("走访已登记，并生成 %(n)s 条诉求。") % {"n": count})
+            else:
+                messages.success(request, _("走访已登记。"))
             return redirect(visit)
     return render(
         request,
         "visits/visit_log.html",
         {
             "form": form,
+            "needs": needs,
             "enterprise": enterprise,
             "planned": planned,
             "due": enterprise_due(enterprise=enterprise),
