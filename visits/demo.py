@@ -77,8 +77,8 @@ def seed(log=print) -> None:
         days = sorted(rng.sample(range(3, 180), count), reverse=True)
         for i, days_ago in enumerate(days):
             needs = []
-            # Every other enterprise's latest visit was on site, recently, and heard needs.
-            if categories and n % 2 == 0 and i == len(days) - 1:
+            # Every fourth enterprise's latest visit was on site, recently, and heard needs.
+            if categories and n % 4 == 0 and i == len(days) - 1:
                 kind, days_ago = Visit.Kind.ON_SITE, min(days_ago, 20)
                 for hint, text in rng.sample(NEEDS, rng.randint(1, 2)):
                     needs.append(
