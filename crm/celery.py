@@ -27,4 +27,10 @@ app.conf.beat_schedule = {
         "task": "visits.tasks.visit_reminders_task",
         "schedule": crontab(hour=8, minute=0),
     },
+    # The supervision ladder (DESIGN §6); a run older than its period is dropped (the next does it).
+    "issues-supervision-sweep": {
+        "task": "issues.tasks.issues_supervision_sweep_task",
+        "schedule": 300.0,
+        "options": {"expires": 280},
+    },
 }

@@ -268,3 +268,6 @@ LOGGING = {
 QINQING_SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Dotted path of the SMS backend (notifications.sms); the default writes messages to the log.
 QINQING_SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.LogSMSBackend")
+# Supervision ladder (DESIGN §6): overdue working days before the 督办 notice and the 提级.
+ISSUE_SUPERVISION_NOTICE_DAYS = env.int("ISSUE_SUPERVISION_NOTICE_DAYS", default=2)
+ISSUE_ESCALATION_DAYS = env.int("ISSUE_ESCALATION_DAYS", default=5)

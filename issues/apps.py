@@ -8,7 +8,9 @@ class IssuesConfig(AppConfig):
 
     def ready(self) -> None:
         from enterprises.models import UNIT_VISIBILITY_HOOKS
+        from issues.deadlines import install as install_time_limits
         from issues.visibility import enterprises_of_units
 
         if enterprises_of_units not in UNIT_VISIBILITY_HOOKS:
             UNIT_VISIBILITY_HOOKS.append(enterprises_of_units)
+        install_time_limits()

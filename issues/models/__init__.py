@@ -11,6 +11,7 @@ from issues.models.issue import (
     StateChangeOutsideWorkflow,
     Via,
 )
+from issues.models.clock import ClockKind, IssueClock
 from issues.models.records import (
     SYSTEM_EVENT_LABELS,
     ExtensionRequest,
@@ -24,12 +25,14 @@ from issues.models.records import (
 __all__ = [
     "SYSTEM_EVENT_LABELS",
     "Category",
+    "ClockKind",
     "CategoryQuerySet",
     "ExtensionRequest",
     "ImmutableEventError",
     "ImprovementAction",
     "Issue",
     "IssueAttachment",
+    "IssueClock",
     "IssueComment",
     "IssueEvent",
     "IssueEventQuerySet",
