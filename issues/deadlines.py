@@ -4,18 +4,19 @@ moves, pauses and stops.
 `on_transition(issue, event)` is installed in `issues.services.TRANSITION_HOOKS`; it runs inside
 the transition's transaction, on the locked issue, after the event is written:
 
-| event | effect |
-|---|---|
-| dispatch, rule_return (→ dispatched) | `ack_deadline` = the category's acknowledge limit from now |
-| acknowledge | `resolve_deadline` = the resolve limit from the acknowledgement |
-| return | the acknowledge clock stops (the dispatcher rules); 3 distinct units → escalation |
-| ask_enterprise | the resolve clock pauses (`paused_at`, set by the workflow) |
-| answer | the business time paused is added back to `resolve_deadline` (`extend_deadline`) |
-| decide_extension (approve) | `resolve_deadline` moves by N working days (`add_extension_days`) |
-| resolve / review pass (→ resolved) | `revisit_deadline` = the revisit limit from now |
-| resolve (→ review) | no clock: the dispatcher reviews |
-| revisit 不满意, reopen, review reject | rework: a new `resolve_deadline` from now; 3 reworks → escalation |
-| revisit (→ closed), withdraw, merge | the clock stops |
+- dispatch, rule_return (→ dispatched): `ack_deadline` = the category's acknowledge limit
+  from now;
+- acknowledge: `resolve_deadline` = the resolve limit from the acknowledgement;
+- return: the acknowledge clock stops (the dispatcher rules); 3 distinct units → escalation;
+- ask_enterprise: the resolve clock pauses (`paused_at`, set by the workflow);
+- answer: the business time paused is added back to `resolve_deadline` (`extend_deadline`);
+- decide_extension (approve): `resolve_deadline` moves by N working days
+  (`add_extension_days`);
+- resolve / review pass (→ resolved): `revisit_deadline` = the revisit limit from now;
+- resolve (→ review): no clock while the dispatcher reviews;
+- revisit 不满意, reopen, review reject (rework): a new `resolve_deadline` from now; the 3rd
+  rework → escalation;
+- revisit (→ closed), withdraw, merge: the clock stops.
 
 Limits are read from the category (`ack_limit`/`ack_unit`, `resolve_*`, `revisit_*`,
 `warning_band`) and counted on `workcalendar.selectors.get_work_calendar()`: whole working days
@@ -44,6 +45,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from issues.models import Category, Issue, IssueClock, IssueEvent, LimitUnit
+from issues.workflow import State
 from issues.worktime import (
     WorkCalendar,
     add_extension_days,
@@ -53,7 +55,6 @@ from issues.worktime import (
     warning_start,
     working_time_between,
 )
-from issues.workflow import State
 from workcalendar.selectors import get_work_calendar, warn_if_unknown
 
 logger = logging.getLogger(__name__)

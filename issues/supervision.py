@@ -3,17 +3,20 @@ escalation after repeated reworks or returns.
 
 Ladder of a running acknowledge / resolve limit (the clock is kept by `issues.deadlines`):
 
-| step | when | who is told | supervision level |
-|---|---|---|---|
-| warning 预警 | the warning band starts (`warning_band` of the limit) | the handler, else the lead unit's handlers | unchanged |
-| reminder 催办 | at the deadline | the lead unit's head(s) | ≥ 1 |
-| supervision 督办 | N overdue working days (`ISSUE_SUPERVISION_NOTICE_DAYS`, 2) | the lead unit's heads and handlers (+ its WeCom robots), issued in the dispatcher office's name | ≥ 2 |
-| escalation 提级 | M overdue working days (`ISSUE_ESCALATION_DAYS`, 5) | the enterprise's responsible leader (包保领导), else the region's leaders; the cockpit lists level 3 | 3 |
+- warning 预警, when the warning band starts (the category's `warning_band`): the handler,
+  else the lead unit's handlers; the supervision level is unchanged;
+- reminder 催办, at the deadline: the lead unit's head(s); level ≥ 1;
+- supervision notice 督办, after N overdue working days (`ISSUE_SUPERVISION_NOTICE_DAYS`, 2),
+  issued in the dispatcher office's name: the lead unit's heads and handlers and its WeCom
+  robots; level ≥ 2;
+- escalation 提级, after M overdue working days (`ISSUE_ESCALATION_DAYS`, 5): the enterprise's
+  responsible leader (包保领导), else the leaders whose region covers it, and the unit head;
+  level 3, which the cockpit lists.
 
 A revisit limit has one step: a reminder to the liaison at the deadline. Each step is one
-`IssueEvent` (through `issues.services.issue_record_event`, which also raises the supervision
-level with a history row) and its notifications (`notifications.services.notify`), in one
-transaction.
+internal `IssueEvent` by the system user (the rows `issues.services.issue_record_event` writes),
+the raised supervision level with a history row, and its notifications
+(`notifications.services.notify`), all in one transaction.
 
 Idempotency: a step is claimed with a conditional update of the clock row
 (`UPDATE issueclock SET step = n … WHERE issue_id = … AND step < n AND deadline = …`); only the
@@ -24,8 +27,9 @@ sweeps at once, a retried task or a sweep run twice therefore send each notifica
 
 Cost: one range scan of the partial index `issueclock_due` finds what is due; an idle sweep is
 that one query (plus the calendar's change check). Due issues are processed in batches of
-`batch_size`, one transaction per batch and a savepoint per issue, so one broken issue never
-blocks the others.
+`batch_size` in one transaction each, events and levels written in bulk; if a batch fails it is
+redone issue by issue through `issue_record_event`, each in a savepoint, so one broken issue
+never blocks the others.
 """
 
 from __future__ import annotations
@@ -50,7 +54,7 @@ from issues.deadlines import (
     supervision_notice_days,
 )
 from issues.models import Issue, IssueClock, IssueEvent
-from issues.services import issue_record_event
+from issues.services import AFTER_COMMIT_HOOKS, issue_record_event
 from issues.workflow import State
 from workcalendar.selectors import get_work_calendar
 
@@ -201,7 +205,10 @@ def _message(issue: Issue, clock: IssueClock, step: int) -> tuple[str, str]:
     if step == Step.SUPERVISION:
         return (
             _("督办通知：%(issue)s") % {"issue": head},
-            _("该诉求已超过%(limit)s期限（%(deadline)s）%(days)s 个工作日，领导小组办公室予以督办，请立即办理并反馈。")
+            _(
+                "该诉求已超过%(limit)s期限（%(deadline)s）%(days)s 个工作日，"
+                "领导小组办公室予以督办，请立即办理并反馈。"
+            )
             % {"limit": limit, "deadline": deadline, "days": supervision_notice_days()},
         )
     return (
@@ -239,31 +246,17 @@ def _tell(*, issue: Issue, clock: IssueClock, step: int, event: IssueEvent, peop
 def take_step(
     *, issue: Issue, clock: IssueClock, step: int, now: datetime, next_at, people: _People
 ) -> bool:
-    """Claim `step` of the issue's running limit and, if this caller got it, write the event and
-    the notifications. Returns whether the step was taken here. Call inside a transaction that
-    holds the issue's row lock."""
-    claimed = IssueClock.objects.filter(
-        issue_id=issue.pk,
-        kind=clock.kind,
-        deadline=clock.deadline,
-        step__lt=step,
-    ).update(step=step, next_check_at=next_at, updated_at=now)
-    if claimed != 1:
+    """Claim `step` of the issue's running limit and, if this caller got it, write the event
+    (through `issue_record_event`) and the notifications. Returns whether the step was taken
+    here. Call inside a transaction that holds the issue's row lock."""
+    if not _claim(clock, step, next_at, now):
         return False  # someone else took it (or the clock changed under us)
     kind, _notification_kind, level = STEP_EVENT[step]
-    skipped = [STEP_EVENT[s][0] for s in range(clock.step + 1, step) if s in STEP_EVENT]
-    data = {
-        "limit": clock.kind,
-        "deadline": clock.deadline.isoformat(),
-        "step": step,
-    }
-    if skipped:
-        data["skipped"] = skipped  # e.g. the sweep did not run for days: only the top step
     event = issue_record_event(
         actor=system_user(),
         issue_id=issue.pk,
         kind=kind,
-        data=data,
+        data=_event_data(clock, step),
         supervision_level=level if clock.kind != Kind.REVISIT else None,
         at=now,
     )
@@ -273,7 +266,7 @@ def take_step(
 
 
 def supervision_sweep(
-    *, now: datetime | None = None, batch_size: int = 200, max_steps: int | None = None
+    *, now: datetime | None = None, batch_size: int = 500, max_steps: int | None = None
 ) -> SweepResult:
     """Take every ladder step that has come due (see the module doc). Idempotent and safe to
     run concurrently. `max_steps` bounds one run (the rest is left for the next one)."""
@@ -293,62 +286,160 @@ def supervision_sweep(
         if not due:
             break
         seen.update(due)
-        _sweep_batch(due, now=now, cal=cal, people=people, result=result, max_steps=max_steps)
+        limit = None if max_steps is None else max_steps - result.taken
+        try:
+            with transaction.atomic():
+                _sweep_batch(due, now=now, cal=cal, people=people, result=result, limit=limit)
+        except Exception:
+            # One issue broke the batch (rolled back as a whole): redo it one issue at a time,
+            # each in its own savepoint, so only the broken one is left for the next sweep.
+            logger.exception("supervision sweep batch failed; retrying issue by issue")
+            with transaction.atomic():
+                _sweep_one_by_one(due, now=now, cal=cal, people=people, result=result, limit=limit)
     result.seconds = time.monotonic() - started
     if result.taken or result.failed:
         logger.info("supervision sweep: %s", result.as_dict())
     return result
 
 
-def _sweep_batch(ids, *, now, cal, people, result: SweepResult, max_steps) -> None:
-    with transaction.atomic():
-        locked = set(
-            Issue.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk__in=ids)
-            .values_list("pk", flat=True)
-        )
-        result.skipped_locked += len(set(ids) - locked)
-        clocks = (
-            IssueClock.objects.filter(issue_id__in=locked, next_check_at__lte=now)
-            .select_related(
-                "issue__handler", "issue__lead_unit", "issue__enterprise__region", "issue__liaison"
-            )
-            .order_by("next_check_at")
-        )
-        for clock in clocks:
-            if max_steps is not None and result.taken >= max_steps:
-                break
-            result.checked += 1
-            try:
-                with transaction.atomic():
-                    _check(clock, now=now, cal=cal, people=people, result=result)
-            except Exception:
-                result.failed += 1
-                logger.exception("supervision sweep failed for issue %s", clock.issue_id)
-
-
-def _check(clock: IssueClock, *, now, cal, people, result: SweepResult) -> None:
-    issue = clock.issue
-    step = due_step(cal, clock, now)
-    if step is None:  # nothing due after all (moved by a transition): re-aim the check
-        IssueClock.objects.filter(issue_id=clock.issue_id, step=clock.step).update(
-            next_check_at=next_check(cal, clock)
-        )
-        return
-    after = IssueClock(
-        issue_id=clock.issue_id, kind=clock.kind, deadline=clock.deadline, warn_at=clock.warn_at
+def _lock_due(ids, *, now, result: SweepResult) -> list[IssueClock]:
+    """Lock the issues (skipping those a transition holds right now) and load their clocks."""
+    locked = set(
+        Issue.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(pk__in=ids)
+        .values_list("pk", flat=True)
     )
-    after.step = step
-    if take_step(
-        issue=issue,
-        clock=clock,
-        step=step,
-        now=now,
-        next_at=next_check(cal, after),
-        people=people,
-    ):
+    result.skipped_locked += len(set(ids) - locked)
+    return list(
+        IssueClock.objects.filter(issue_id__in=locked, next_check_at__lte=now)
+        .select_related(
+            "issue__handler",
+            "issue__lead_unit",
+            "issue__enterprise__region",
+            "issue__liaison",
+        )
+        .order_by("next_check_at", "issue_id")
+    )
+
+
+def _plan(clock: IssueClock, *, now, cal) -> tuple[int | None, datetime | None]:
+    """The step due on `clock` now (or None) and the next check after taking it."""
+    step = due_step(cal, clock, now)
+    if step is None:
+        return None, next_check(cal, clock)
+    after = IssueClock(kind=clock.kind, deadline=clock.deadline, warn_at=clock.warn_at, step=step)
+    return step, next_check(cal, after)
+
+
+def _claim(clock: IssueClock, step: int, next_at, now) -> bool:
+    """The conditional update: true only for the one caller that moved the clock to `step`."""
+    return (
+        IssueClock.objects.filter(
+            issue_id=clock.issue_id, kind=clock.kind, deadline=clock.deadline, step__lt=step
+        ).update(step=step, next_check_at=next_at, updated_at=now)
+        == 1
+    )
+
+
+def _event_data(clock: IssueClock, step: int) -> dict:
+    data = {"limit": clock.kind, "deadline": clock.deadline.isoformat(), "step": step}
+    skipped = [STEP_EVENT[s][0] for s in range(clock.step + 1, step) if s in STEP_EVENT]
+    if skipped:
+        data["skipped"] = skipped  # e.g. the sweep did not run for days: only the top step
+    return data
+
+
+def _sweep_batch(ids, *, now, cal, people, result: SweepResult, limit) -> None:
+    """The fast path: claim each due step, then write the batch's events and supervision levels
+    in bulk and the notifications per issue — a few queries per step instead of the ~20 of
+    `issue_record_event` (whose `full_clean` checks every foreign key and constraint by query).
+    The rows written are those `issue_record_event` writes: one system event per step (internal,
+    from/to = the current state), the raised level with a history row by the system user, and
+    the after-commit hooks."""
+    from simple_history.utils import bulk_update_with_history
+
+    actor = system_user()
+    taken: list[tuple[IssueClock, int, IssueEvent]] = []
+    for clock in _lock_due(ids, now=now, result=result):
+        result.checked += 1
+        step, next_at = _plan(clock, now=now, cal=cal)
+        if step is None:  # nothing due after all (moved by a transition): re-aim the check
+            IssueClock.objects.filter(issue_id=clock.issue_id, step=clock.step).update(
+                next_check_at=next_at
+            )
+            continue
+        if limit is not None and len(taken) >= limit:
+            break
+        if not _claim(clock, step, next_at, now):
+            continue  # someone else took it
+        issue = clock.issue
+        event = IssueEvent(
+            issue=issue,
+            kind=STEP_EVENT[step][0],
+            actor=actor,
+            at=now,
+            from_state=issue.state,
+            to_state=issue.state,
+            data=_event_data(clock, step),
+            is_public=False,
+        )
+        taken.append((clock, step, event))
+    if not taken:
+        return
+    IssueEvent.objects.bulk_create([event for _c, _s, event in taken])
+    raised = []
+    for clock, step, _event in taken:
+        level = STEP_EVENT[step][2]
+        if clock.kind != Kind.REVISIT and level and level > clock.issue.supervision_level:
+            clock.issue.supervision_level = level
+            raised.append(clock.issue)
+    if raised:
+        bulk_update_with_history(raised, Issue, ["supervision_level"], default_user=actor)
+    for clock, step, event in taken:
+        _tell(issue=clock.issue, clock=clock, step=step, event=event, people=people)
+        clock.step = step
         kind = STEP_EVENT[step][0]
         result.steps[kind] = result.steps.get(kind, 0) + 1
+    done = [(clock.issue_id, event.pk, event.kind) for clock, _s, event in taken]
+    transaction.on_commit(lambda: _after_commit(done))
+
+
+def _after_commit(done: list[tuple[int, int, str]]) -> None:
+    for issue_id, event_id, kind in done:
+        logger.debug("issue %s: %s (event %s)", issue_id, kind, event_id)
+        for hook in list(AFTER_COMMIT_HOOKS):
+            try:
+                hook(issue_id, event_id)
+            except Exception:  # committed; a failing side effect must not hide the others
+                logger.exception("after-commit hook %r failed for issue %s", hook, issue_id)
+
+
+def _sweep_one_by_one(ids, *, now, cal, people, result: SweepResult, limit) -> None:
+    """The careful path (after a batch failed): each issue in its own savepoint, through the
+    engine's `issue_record_event`."""
+    taken = 0
+    for clock in _lock_due(ids, now=now, result=SweepResult()):
+        if limit is not None and taken >= limit:
+            break
+        step, next_at = _plan(clock, now=now, cal=cal)
+        if step is None:
+            continue
+        try:
+            with transaction.atomic():
+                if take_step(
+                    issue=clock.issue,
+                    clock=clock,
+                    step=step,
+                    now=now,
+                    next_at=next_at,
+                    people=people,
+                ):
+                    taken += 1
+                    kind = STEP_EVENT[step][0]
+                    result.steps[kind] = result.steps.get(kind, 0) + 1
+        except Exception:
+            result.failed += 1
+            logger.exception("supervision sweep failed for issue %s", clock.issue_id)
 
 
 # --- Escalation on repetition -------------------------------------------------------------------
@@ -369,9 +460,12 @@ def escalate_if_repeated(*, issue: Issue, event: IssueEvent) -> bool:
     if reason is None:
         return False
     IssueClock.objects.get_or_create(issue_id=issue.pk)
-    if IssueClock.objects.filter(issue_id=issue.pk, auto_escalated=False).update(
-        auto_escalated=True
-    ) != 1:
+    if (
+        IssueClock.objects.filter(issue_id=issue.pk, auto_escalated=False).update(
+            auto_escalated=True
+        )
+        != 1
+    ):
         return False
     from notifications.services import notify
 
@@ -401,9 +495,7 @@ def escalate_if_repeated(*, issue: Issue, event: IssueEvent) -> bool:
     if reason == "returns":
         from notifications.services import region_people
 
-        dispatchers = list(
-            region_people(region=issue.enterprise.region, roles=[Role.DISPATCHER])
-        )
+        dispatchers = list(region_people(region=issue.enterprise.region, roles=[Role.DISPATCHER]))
     notify(
         recipients=[*people.leaders(issue), *people.heads(issue), *dispatchers],
         kind="escalation",

@@ -1,6 +1,7 @@
 """Issues (诉求) and the closed loop (DESIGN §5, §8). See issues/workflow.py for the table."""
 
 from issues.models.catalogue import Category, CategoryQuerySet, LimitUnit, RoutingRule
+from issues.models.clock import ClockKind, IssueClock
 from issues.models.improvement import ImprovementAction
 from issues.models.issue import (
     Issue,
@@ -11,7 +12,6 @@ from issues.models.issue import (
     StateChangeOutsideWorkflow,
     Via,
 )
-from issues.models.clock import ClockKind, IssueClock
 from issues.models.records import (
     SYSTEM_EVENT_LABELS,
     ExtensionRequest,
@@ -25,8 +25,8 @@ from issues.models.records import (
 __all__ = [
     "SYSTEM_EVENT_LABELS",
     "Category",
-    "ClockKind",
     "CategoryQuerySet",
+    "ClockKind",
     "ExtensionRequest",
     "ImmutableEventError",
     "ImprovementAction",

@@ -182,12 +182,14 @@ def test_a_rework_gets_a_new_resolve_limit_from_the_moment_it_comes_back(flow, c
     flow.register("2026-02-02 09:00", category=category)
     flow.dispatch("2026-02-02 09:00").ack("2026-02-02 09:30").resolve("2026-02-03 10:00")
     if how == "revisit":
-        flow.do("revisit", "liaison", "2026-02-12 10:00", satisfaction="dissatisfied", comment="没解决")
+        flow.do(
+            "revisit", "liaison", "2026-02-12 10:00", satisfaction="dissatisfied", comment="没解决"
+        )
     elif how == "reopen":
         flow.do("revisit", "liaison", "2026-02-04 10:00", satisfaction="satisfied")
         flow.do("reopen", "enterprise_user", "2026-02-12 10:00", reason="问题再次出现。")
     else:
-        flow.do("review", "dispatcher", "2026-02-12 10:00", decision="reject", reason="答复不完整。")
+        flow.do("review", "dispatcher", "2026-02-12 10:00", decision="reject", reason="不完整")
     assert flow.issue.state == "in_progress"
     # 02-13, 02-14 (Sat), 02-24, 02-25, 02-26
     assert flow.issue.resolve_deadline == t("2026-02-26 17:30")
