@@ -136,13 +136,17 @@ def due_step(cal: WorkCalendar, clock: IssueClock, now: datetime) -> int | None:
     return max(due) if due else None
 
 
-def deadline_status(issue: Issue, now: datetime | None = None) -> str | None:
+def deadline_status(
+    issue: Issue, now: datetime | None = None, *, cal: WorkCalendar | None = None
+) -> str | None:
     """The colour of the issue's running deadline for pages and lists: "overdue" past it,
     "warning" inside the category's warning band, "ok" before, None when no clock runs
     (new, returned, in review, closed …) or while waiting for the enterprise (paused).
 
-    Needs `issue.category` (select it with the issue in lists); computes the warning point on
-    the cached working calendar, so no query beyond the calendar's change check."""
+    In lists, `select_related("category", "clock")`: the clock's warning point (exact after
+    pauses, extensions and reworks) is used when present; otherwise it is computed from the
+    limit's start on the calendar — fetch that once (`get_work_calendar()`) and pass it as `cal`.
+    Either way no query per issue."""
     now = now or timezone.now()
     if issue.state == State.DISPATCHED:
         deadline, start = issue.ack_deadline, issue.dispatched_at
@@ -156,10 +160,13 @@ def deadline_status(issue: Issue, now: datetime | None = None) -> str | None:
         return None
     if now > deadline:
         return "overdue"
+    clock = issue._state.fields_cache.get("clock")  # when the list selected it
+    if clock is not None and clock.deadline == deadline and clock.warn_at is not None:
+        return "warning" if now >= clock.warn_at else "ok"
     if start is None:
         return "ok"
     band = issue.category.warning_band
-    warn_at = warning_start(get_work_calendar(), min(start, deadline), deadline, band)
+    warn_at = warning_start(cal or get_work_calendar(), min(start, deadline), deadline, band)
     return "warning" if now >= warn_at else "ok"
 
 
@@ -238,8 +245,22 @@ class _Change:
 
     def save(self) -> None:
         if self.fields:
-            self.issue._history_user = self.event.actor
-            self.issue.save(update_fields=sorted(self.fields))
+            values = {name: getattr(self.issue, name) for name in self.fields}
+            Issue.objects.filter(pk=self.issue.pk).update(**values)
+            # The action's own history row — written by the workflow service just before the
+            # hooks run — gets the deadlines it set, so every action still writes exactly one
+            # history row (as the workflow promises) and that row shows the new deadlines.
+            latest = (
+                Issue.history.filter(id=self.issue.pk)
+                .order_by("-history_id")
+                .values_list("history_id", "history_user_id", "state")
+                .first()
+            )
+            if latest is not None and latest[1:] == (self.event.actor_id, self.issue.state):
+                Issue.history.filter(history_id=latest[0]).update(**values)
+            else:  # not expected: record the change on its own row rather than lose it
+                self.issue._history_user = self.event.actor
+                self.issue.save(update_fields=sorted(values))
         if self.clock_dirty:
             self.clock.save()
 

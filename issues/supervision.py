@@ -39,7 +39,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -341,6 +341,29 @@ def _claim(clock: IssueClock, step: int, next_at, now) -> bool:
     )
 
 
+def _claim_many(planned, now) -> set[int]:
+    """`_claim` for a whole batch: on PostgreSQL one `UPDATE … FROM (VALUES …) RETURNING`,
+    elsewhere one conditional update per clock. Returns the issue ids this caller claimed."""
+    if not planned:
+        return set()
+    if connection.vendor != "postgresql":
+        return {c.issue_id for c, step, next_at in planned if _claim(c, step, next_at, now)}
+    table = IssueClock._meta.db_table
+    rows = ", ".join(["(%s, %s, %s, %s::timestamptz, %s::timestamptz)"] * len(planned))
+    params: list = []
+    for clock, step, next_at in planned:
+        params += [clock.issue_id, clock.kind, step, clock.deadline, next_at]
+    sql = (
+        f"UPDATE {table} AS c SET step = v.step, next_check_at = v.next_at, updated_at = %s "  # noqa: S608 - table name from model meta, values are parameters
+        f"FROM (VALUES {rows}) AS v(issue_id, kind, step, deadline, next_at) "
+        "WHERE c.issue_id = v.issue_id AND c.kind = v.kind AND c.deadline = v.deadline "
+        "AND c.step < v.step RETURNING c.issue_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [now, *params])
+        return {row[0] for row in cursor.fetchall()}
+
+
 def _event_data(clock: IssueClock, step: int) -> dict:
     data = {"limit": clock.kind, "deadline": clock.deadline.isoformat(), "step": step}
     skipped = [STEP_EVENT[s][0] for s in range(clock.step + 1, step) if s in STEP_EVENT]
@@ -359,7 +382,7 @@ def _sweep_batch(ids, *, now, cal, people, result: SweepResult, limit) -> None:
     from simple_history.utils import bulk_update_with_history
 
     actor = system_user()
-    taken: list[tuple[IssueClock, int, IssueEvent]] = []
+    planned: list[tuple[IssueClock, int, datetime | None]] = []
     for clock in _lock_due(ids, now=now, result=result):
         result.checked += 1
         step, next_at = _plan(clock, now=now, cal=cal)
@@ -368,9 +391,13 @@ def _sweep_batch(ids, *, now, cal, people, result: SweepResult, limit) -> None:
                 next_check_at=next_at
             )
             continue
-        if limit is not None and len(taken) >= limit:
+        if limit is not None and len(planned) >= limit:
             break
-        if not _claim(clock, step, next_at, now):
+        planned.append((clock, step, next_at))
+    claimed = _claim_many(planned, now)
+    taken: list[tuple[IssueClock, int, IssueEvent]] = []
+    for clock, step, _next_at in planned:
+        if clock.issue_id not in claimed:
             continue  # someone else took it
         issue = clock.issue
         event = IssueEvent(

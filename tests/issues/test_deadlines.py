@@ -16,6 +16,7 @@ import pytest
 from issues.deadlines import deadline_status
 from issues.models import Issue, IssueClock
 from issues.services import issue_register, issue_transition
+from workcalendar.selectors import get_work_calendar
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -254,3 +255,16 @@ def test_deadline_status_gives_the_colour_of_the_running_limit(flow):
     flow.ack("2025-10-09 09:00")
     flow.do("ask_enterprise", "handler", "2025-10-09 10:00", question="请补充材料。")
     assert deadline_status(flow.issue, t("2025-12-01 10:00")) is None  # paused
+
+
+def test_deadline_status_in_a_list_costs_no_query_per_issue(flow, django_assert_num_queries):
+    flow.register("2025-09-26 09:00").dispatch("2025-09-26 09:00").ack("2025-09-26 09:30")
+    flow.do("ask_enterprise", "handler", "2025-09-30 14:30", question="请补充消防设计图纸。")
+    flow.do("answer", "liaison", "2025-10-09 10:30", text="图纸已上传。")
+    # resolve by 10-11 13:30 after the pause; the clock's warning point moved with it
+    issue = Issue.objects.select_related("category", "clock").get(pk=flow.issue.pk)
+    cal = get_work_calendar()
+    with django_assert_num_queries(0):
+        assert deadline_status(issue, t("2025-10-10 09:00"), cal=cal) == "ok"
+        assert deadline_status(issue, t("2025-10-11 12:00"), cal=cal) == "warning"
+        assert deadline_status(issue, t("2025-10-11 13:31"), cal=cal) == "overdue"

@@ -364,7 +364,8 @@ def test_on_time_facts_compare_the_moment_with_the_deadline(world, make_issue):
     assert issue.resolved_on_time is True
 
 
-def test_without_a_deadline_the_on_time_facts_stay_unknown(world, make_issue):
+def test_without_a_deadline_the_on_time_facts_stay_unknown(world, make_issue, monkeypatch):
+    monkeypatch.setattr("issues.services.core.TRANSITION_HOOKS", [])  # no time-limits hook
     issue = make_issue("resolved")
     assert issue.acknowledged_on_time is None
     assert issue.resolved_on_time is None
