@@ -266,10 +266,12 @@ def take_step(
 
 
 def supervision_sweep(
-    *, now: datetime | None = None, batch_size: int = 500, max_steps: int | None = None
+    *, now: datetime | None = None, batch_size: int = 100, max_steps: int | None = None
 ) -> SweepResult:
     """Take every ladder step that has come due (see the module doc). Idempotent and safe to
-    run concurrently. `max_steps` bounds one run (the rest is left for the next one)."""
+    run concurrently. `max_steps` bounds one run (the rest is left for the next one).
+    `batch_size` also bounds how long the issues of a batch stay locked against transitions
+    (a transition waits for the batch's commit)."""
     started = time.monotonic()
     now = now or timezone.now()
     cal = get_work_calendar()
