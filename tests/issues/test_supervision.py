@@ -337,6 +337,30 @@ def test_a_failing_issue_does_not_stop_the_others(overdue, world, cats, monkeypa
     assert supervision_sweep(now=t("2025-10-09 17:32")).steps == {"reminder": 1}
 
 
+def test_max_steps_bounds_one_run_and_the_next_run_continues(overdue, world, cats):
+    other = issue_register(
+        actor=world.liaison,
+        enterprise=world.ent_a,
+        source=Issue.Source.VISIT,
+        category=cats.plain,
+        title="另一件诉求",
+        description="内容",
+        at=t("2025-09-30 10:00"),
+    )
+    issue_transition(
+        actor=world.dispatcher,
+        issue_id=other.pk,
+        action="dispatch",
+        lead_unit=world.line_unit,
+        at=t("2025-09-30 10:00"),
+    )
+    now = t("2025-10-09 17:31")
+    assert supervision_sweep(now=now, max_steps=1).taken == 1
+    assert supervision_sweep(now=now, max_steps=1).taken == 1
+    assert supervision_sweep(now=now).taken == 0
+    assert IssueEvent.objects.filter(kind="reminder").count() == 2
+
+
 # --- PostgreSQL: two sweeps at once --------------------------------------------------------
 
 
