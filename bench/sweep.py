@@ -10,12 +10,14 @@ Fixture (written with bulk_create, i.e. WITHOUT simple-history rows — acceptab
 fixture; the product writes issues through the services): 50 units with 2 handlers and a head
 each (all with e-mail addresses, so every notification also writes an outbox delivery), 20,000
 enterprises, BENCH_ISSUES (200,000) open issues, dispatched or in progress, each with its clock.
-BENCH_DUE (2,000) of them have a step due now: half a warning, half a reminder at the deadline.
+BENCH_DUE (1,000) of them have a step due now: half a warning, half a reminder at the deadline;
+later BENCH_DUE_SMALL (200) more enter their warning band (a typical burst).
 
 Measured:
 - `due_sweep_s`: one sweep taking every due step (event, supervision level + history row,
   notifications, deliveries), target ≤ 5 s;
 - `idle_sweep_s`: the next sweep, when nothing changed, target ≤ 1 s;
+- `small_due_sweep_s`: a sweep with BENCH_DUE_SMALL warnings due;
 - `idle_plan`: how PostgreSQL finds due clocks (should be the partial index `issueclock_due`).
 """
 
@@ -35,7 +37,8 @@ sys.path.insert(0, str(ROOT))
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/qq_bench_sweep"
 N_ISSUES = int(os.environ.get("BENCH_ISSUES", "200000"))
-N_DUE = int(os.environ.get("BENCH_DUE", "2000"))
+N_DUE = int(os.environ.get("BENCH_DUE", "1000"))
+N_SMALL = int(os.environ.get("BENCH_DUE_SMALL", "200"))
 N_UNITS = 50
 N_ENTERPRISES = 20000
 
@@ -227,6 +230,23 @@ def _fixture(now) -> dict:
     return {"fixture_s": round(time.monotonic() - started, 1)}
 
 
+def _make_due(n: int, now) -> int:
+    """Bring `n` idle issues into their warning band (as time passing would)."""
+    from issues.models import IssueClock
+
+    ids = list(
+        IssueClock.objects.filter(step=0, next_check_at__gt=now)
+        .order_by("?")
+        .values_list("issue_id", flat=True)[:n]
+    )
+    IssueClock.objects.filter(issue_id__in=ids).update(
+        warn_at=now - timedelta(minutes=10),
+        deadline=now + timedelta(hours=2),
+        next_check_at=now - timedelta(minutes=10),
+    )
+    return len(ids)
+
+
 def _idle_plan(now) -> str:
     from django.db import connection
 
@@ -276,6 +296,9 @@ def main() -> None:
         idle_s = time.monotonic() - idle_started
         # a sweep a few minutes later: still nothing new
         later = supervision_sweep(now=now + timedelta(minutes=5))
+        # a typical burst: N_SMALL more issues enter their warning band
+        small = _make_due(N_SMALL, now)
+        small_result = supervision_sweep(now=now)
         out.update(
             {
                 "due_sweep_s": round(due.seconds, 3),
@@ -284,6 +307,9 @@ def main() -> None:
                 "idle_sweep_s": round(idle_s, 4),
                 "idle_taken": idle.taken,
                 "later_sweep_s": round(later.seconds, 4),
+                "small_due": small,
+                "small_due_sweep_s": round(small_result.seconds, 3),
+                "small_due_taken": small_result.taken,
                 "events": IssueEvent.objects.count(),
                 "notifications": Notification.objects.count(),
                 "deliveries": Delivery.objects.count(),
