@@ -18,6 +18,7 @@ Measured:
   notifications, deliveries), target ≤ 5 s;
 - `idle_sweep_s`: the next sweep, when nothing changed, target ≤ 1 s;
 - `small_due_sweep_s`: a sweep with BENCH_DUE_SMALL warnings due;
+- `parallel_due_sweep_s`: BENCH_DUE warnings due again, BENCH_PARALLEL (4) sweeps at once;
 - `idle_plan`: how PostgreSQL finds due clocks (should be the partial index `issueclock_due`).
 """
 
@@ -39,6 +40,7 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/qq_bench_sweep"
 N_ISSUES = int(os.environ.get("BENCH_ISSUES", "200000"))
 N_DUE = int(os.environ.get("BENCH_DUE", "1000"))
 N_SMALL = int(os.environ.get("BENCH_DUE_SMALL", "200"))
+N_PARALLEL = int(os.environ.get("BENCH_PARALLEL", "4"))
 N_UNITS = 50
 N_ENTERPRISES = 20000
 
@@ -247,6 +249,30 @@ def _make_due(n: int, now) -> int:
     return len(ids)
 
 
+def _parallel_sweeps(now, n: int) -> tuple[float, int]:
+    import threading
+
+    from django.db import connections
+
+    from issues.supervision import supervision_sweep
+
+    results = []
+
+    def run():
+        try:
+            results.append(supervision_sweep(now=now))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.monotonic() - started, sum(r.taken for r in results)
+
+
 def _idle_plan(now) -> str:
     from django.db import connection
 
@@ -299,6 +325,10 @@ def main() -> None:
         # a typical burst: N_SMALL more issues enter their warning band
         small = _make_due(N_SMALL, now)
         small_result = supervision_sweep(now=now)
+        # the big burst again, with N_PARALLEL sweeps at once (e.g. as many Celery workers):
+        # they share the work through SKIP LOCKED
+        parallel = _make_due(N_DUE, now)
+        parallel_s, parallel_taken = _parallel_sweeps(now, N_PARALLEL)
         out.update(
             {
                 "due_sweep_s": round(due.seconds, 3),
@@ -310,6 +340,10 @@ def main() -> None:
                 "small_due": small,
                 "small_due_sweep_s": round(small_result.seconds, 3),
                 "small_due_taken": small_result.taken,
+                "parallel_sweeps": N_PARALLEL,
+                "parallel_due": parallel,
+                "parallel_due_sweep_s": round(parallel_s, 3),
+                "parallel_due_taken": parallel_taken,
                 "events": IssueEvent.objects.count(),
                 "notifications": Notification.objects.count(),
                 "deliveries": Delivery.objects.count(),
