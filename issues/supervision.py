@@ -42,6 +42,7 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.models import Role, RoleMembership, User
 from accounts.services import system_user
@@ -178,9 +179,9 @@ def _local(at: datetime) -> str:
 def _message(issue: Issue, clock: IssueClock, step: int) -> tuple[str, str]:
     """Title and body of a step's notification (Chinese; the product's primary language)."""
     limit = {
-        Kind.ACK: _("签收"),
-        Kind.RESOLVE: _("办理"),
-        Kind.REVISIT: _("回访"),
+        Kind.ACK: pgettext("time limit", "签收"),
+        Kind.RESOLVE: pgettext("time limit", "办理"),
+        Kind.REVISIT: pgettext("time limit", "回访"),
     }.get(clock.kind, "")
     deadline = _local(clock.deadline)
     head = f"{issue.number}「{issue.title}」"
