@@ -266,6 +266,8 @@ LOGGING = {
 
 # --- Product settings -------------------------------------------------------------------------
 QINQING_SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# How long after closure an enterprise may reopen an issue (DESIGN §5 reopen).
+ISSUE_REOPEN_WINDOW_DAYS = env.int("ISSUE_REOPEN_WINDOW_DAYS", default=30)
 # Dotted path of the SMS backend (notifications.sms); the default writes messages to the log.
 QINQING_SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.LogSMSBackend")
 # Supervision ladder (DESIGN §6): overdue working days before the 督办 notice and the 提级.
