@@ -163,9 +163,9 @@ class RoleMembership(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=[r.value for r in UNIT_ROLES], unit__isnull=False, region=None)
+                    Q(role__in=sorted(r.value for r in UNIT_ROLES), unit__isnull=False, region=None)
                     | (
-                        ~Q(role__in=[r.value for r in UNIT_ROLES])
+                        ~Q(role__in=sorted(r.value for r in UNIT_ROLES))
                         & Q(region__isnull=False, unit=None)
                     )
                 ),

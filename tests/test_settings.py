@@ -58,3 +58,18 @@ def test_a_real_worker_runs_a_task_through_the_configured_broker(settings):
     with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
         result = heartbeat_task.delay(label="ci")
         assert result.get(timeout=30).startswith("ci:")
+
+
+@pytest.mark.parametrize("hash_seed", ["1", "2"])
+def test_models_and_migrations_agree(hash_seed):
+    # Two hash seeds: a set iterated into a constraint must not make migrations flap.
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
