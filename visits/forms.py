@@ -15,6 +15,21 @@ from visits.permissions import officer_candidates_for
 MAX_FILES = 10
 
 
+# The visit fields the log form collects and `visit_log` takes (files come separately).
+LOG_FIELDS = (
+    "kind",
+    "happened_at",
+    "lead",
+    "officers",
+    "attendees",
+    "summary",
+    "place",
+    "latitude",
+    "longitude",
+    "confidentiality",
+)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -162,20 +177,7 @@ class VisitLogForm(_PeopleMixin):
         help_text=_("PDF、Word、Excel 等，单个文件不超过 20 MB。"),
     )
 
-    field_order = [
-        "kind",
-        "happened_at",
-        "lead",
-        "officers",
-        "attendees",
-        "summary",
-        "place",
-        "latitude",
-        "longitude",
-        "confidentiality",
-        "photos",
-        "documents",
-    ]
+    field_order = [*LOG_FIELDS, "photos", "documents"]
 
     def __init__(self, *args, user, enterprise: Enterprise, planned: Visit | None = None, **kw):
         super().__init__(*args, **kw)

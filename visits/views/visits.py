@@ -15,7 +15,13 @@ from crm.lib.files import safe_download_response
 from crm.lib.history import history_entries
 from crm.lib.pagination import paginate
 from visits import services
-from visits.forms import VisitAttachForm, VisitCancelForm, VisitLogForm, VisitPlanForm
+from visits.forms import (
+    LOG_FIELDS,
+    VisitAttachForm,
+    VisitCancelForm,
+    VisitLogForm,
+    VisitPlanForm,
+)
 from visits.models import Visit
 from visits.needs import NeedFormSet
 from visits.permissions import TABLE_ROLES, can_record, can_record_visits, enterprises_recordable_by
@@ -179,20 +185,6 @@ def visit_log_view(request, enterprise_pk: int | None = None, pk: int | None = N
             "due": enterprise_due(enterprise=enterprise),
         },
     )
-
-
-LOG_FIELDS = (
-    "kind",
-    "happened_at",
-    "lead",
-    "officers",
-    "attendees",
-    "summary",
-    "place",
-    "latitude",
-    "longitude",
-    "confidentiality",
-)
 
 
 @require_POST
