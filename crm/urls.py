@@ -13,6 +13,7 @@ urlpatterns = [
     path("visits/", include("visits.urls")),
     path("enterprises/", include("enterprises.urls")),
     path("notifications/", include("notifications.urls")),
+    path("issues/", include("issues.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]

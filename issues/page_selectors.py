@@ -1,0 +1,179 @@
+"""Reads the issue pages need on top of the engine's selectors (issues.selectors).
+
+Everything starts from an issue the engine already let the viewer see (`issue_get_for_user`);
+what the enterprise side may not see (internal comments, internal attachments, internal events)
+is filtered here in the query, never in the template.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import Http404
+
+from crm.lib.history import history_entries
+from issues.forms import action_form
+from issues.models import ExtensionRequest, Issue, IssueAttachment
+from issues.selectors import (
+    issue_attachment_get_for_user,
+    issue_attachments,
+    issue_available_actions,
+    issue_comments,
+    issue_filterset,
+    issue_is_staff_view,
+    issue_timeline,
+)
+
+
+def issue_attachment_of_issue(*, user, issue_id: int, attachment_id: int) -> IssueAttachment:
+    """An attachment `user` may download that belongs to issue `issue_id` — an attachment of
+    another issue answers 404 even when the viewer may see that other issue."""
+    attachment = issue_attachment_get_for_user(user=user, pk=attachment_id)
+    if attachment.issue_id != issue_id:
+        raise Http404("no such attachment on this issue")
+    return attachment
+
+
+def issue_page_context(*, user, issue: Issue, failed_form=None) -> dict:
+    """Everything the issue page shows, in a fixed number of queries."""
+    staff = issue_is_staff_view(user=user, issue=issue)
+    actions = []
+    for action in issue_available_actions(user=user, issue=issue):
+        if failed_form is not None and failed_form.prefix == action.name:
+            form = failed_form
+        else:
+            form = action_form(action.name, user=user, issue=issue)
+        actions.append({"action": action, "form": form, "failed": form is failed_form})
+    context = {
+        "issue": issue,
+        "staff_side": staff,
+        "supporting_units": list(issue.supporting_units.all()),
+        "timeline": list(issue_timeline(issue=issue, user=user)),
+        "comments": list(issue_comments(issue=issue, user=user)),
+        "attachments": list(issue_attachments(issue=issue, user=user)),
+        "actions": actions,
+        "failed_form": failed_form,
+    }
+    if staff:
+        context["history"] = history_entries(issue)
+        context["extensions"] = list(
+            ExtensionRequest.objects.filter(issue=issue).select_related(
+                "requested_by", "decided_by"
+            )
+        )
+        context["improvements"] = list(issue.improvement_actions.all())
+    return context
+
+
+def style_filter_form(form) -> None:
+    """Compact Bootstrap widgets for a FilterSet form (date pickers for date filters)."""
+    from django import forms
+
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.SelectMultiple):
+            widget.attrs.update({"class": "form-select form-select-sm", "size": 3})
+        elif isinstance(widget, forms.Select):
+            widget.attrs["class"] = "form-select form-select-sm"
+        else:
+            widget.attrs["class"] = "form-control form-control-sm"
+        if isinstance(field, forms.DateField):
+            widget.input_type = "date"
+
+
+def filtered_issues(*, user, params):
+    """The issue list's FilterSet (for its form) and the filtered, visible, ordered issues."""
+    filterset = issue_filterset(user=user, filters=params)
+    style_filter_form(filterset.form)
+    qs = filterset.qs.select_related("liaison")
+    if not qs.query.order_by:
+        qs = qs.order_by("-registered_at", "-pk")
+    return filterset, qs
+
+
+def registrable_enterprises(*, user):
+    """Enterprises `user` may register an issue for from the staff pages: those in a region
+    where they dispatch, and those they are liaison or responsible leader of (the engine's
+    `may_register` checks the same again)."""
+    from django.db.models import Exists, OuterRef
+
+    from accounts.models import Role
+    from accounts.scope import scope_for
+    from enterprises.models import Enterprise, LiaisonAssignment
+
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return Enterprise.objects.none()
+    q = scope.region_q("region", Role.DISPATCHER)
+    q |= Exists(
+        LiaisonAssignment.objects.active().filter(
+            enterprise=OuterRef("pk"), person_id=scope.user_id
+        )
+    )
+    return Enterprise.objects.filter(q).active().select_related("region").order_by("name")
+
+
+def register_form_choices(*, enterprises) -> dict:
+    from issues.models import Category, Issue
+
+    categories = (
+        Category.objects.active()
+        .leaves()
+        .filter(Q(parent__isnull=True) | Q(parent__is_active=True))
+        .select_related("parent")
+    )
+    sources = [c for c in Issue.Source.choices if c[0] != Issue.Source.PORTAL]
+    return {
+        "enterprises": enterprises,
+        "categories": categories,
+        "priorities": Issue.Priority.choices,
+        "sources": sources,
+    }
+
+
+IMPROVEMENT_ROLES = ("dispatcher", "leader", "admin")
+
+
+def may_manage_improvements(*, user) -> bool:
+    """Dispatchers, leaders and administrators open and follow improvement actions."""
+    from accounts.scope import scope_for
+
+    return scope_for(user).has_role(*IMPROVEMENT_ROLES)
+
+
+def improvement_form_choices(*, user) -> dict:
+    from accounts.models import Region
+    from accounts.scope import scope_for
+    from accounts.selectors import unit_list_for
+
+    regions = Region.objects.filter(scope_for(user).region_q("", *IMPROVEMENT_ROLES)).order_by(
+        "path"
+    )
+    return {"regions": regions, "units": unit_list_for(user=user).filter(is_active=True)}
+
+
+def improvement_issues(*, user, improvement):
+    """The linked issues the viewer may see (a leader of one district sees only theirs)."""
+    return list(
+        improvement.issues.filter(pk__in=Issue.objects.visible_to(user).values("pk"))
+        .select_related("enterprise", "category", "category__parent", "lead_unit")
+        .order_by("-registered_at")
+    )
+
+
+def needs_list_for(*, user, enterprise_id: int):
+    """An enterprise `user` may see and its issues `user` may see, oldest first (帮扶需求清单).
+    Merged issues are left out: their need lives on in the issue they were merged into."""
+    from enterprises.models import Enterprise
+    from issues.workflow import State
+
+    enterprise = Enterprise.objects.visible_to(user).filter(pk=enterprise_id).first()
+    if enterprise is None:
+        raise Http404("no such enterprise")
+    issues = list(
+        Issue.objects.visible_to(user)
+        .filter(enterprise=enterprise)
+        .exclude(state=State.MERGED)
+        .select_related("category", "category__parent", "lead_unit")
+        .order_by("registered_at", "pk")
+    )
+    return enterprise, issues

@@ -1,0 +1,253 @@
+"""Display helpers for the issue pages: badge colours and the running deadline's colour.
+
+Pure functions of an issue's fields, so every page shows them the same way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from issues.workflow import State
+
+STATE_BADGES = {
+    State.NEW: "text-bg-primary",
+    State.DISPATCHED: "text-bg-info",
+    State.RETURNED: "text-bg-warning",
+    State.IN_PROGRESS: "text-bg-primary",
+    State.WAITING_ENTERPRISE: "text-bg-secondary",
+    State.REVIEW: "text-bg-warning",
+    State.RESOLVED: "text-bg-success",
+    State.CLOSED: "text-bg-dark",
+    State.WITHDRAWN: "text-bg-light border",
+    State.MERGED: "text-bg-light border",
+}
+
+DEADLINE_CLASSES = {
+    "overdue": "text-danger fw-semibold",
+    "warning": "text-warning-emphasis fw-semibold",
+    "ok": "text-success",
+    "paused": "text-muted",
+}
+DEADLINE_LABELS = {
+    "overdue": _("已超期"),
+    "warning": _("临近期限"),
+    "ok": _("正常"),
+    "paused": _("暂停计时"),
+}
+
+
+def state_badge(state: str) -> str:
+    return STATE_BADGES.get(state, "text-bg-secondary")
+
+
+@dataclass(frozen=True)
+class RunningDeadline:
+    label: str
+    at: datetime
+    status: str  # overdue | warning | ok | paused
+
+    @property
+    def css(self) -> str:
+        return DEADLINE_CLASSES[self.status]
+
+    @property
+    def status_label(self) -> str:
+        return str(DEADLINE_LABELS[self.status])
+
+
+def deadline_status(*, deadline, started=None, band=Decimal("0.2"), now=None) -> str:
+    """ "overdue", "warning" (inside the last `band` of the limit) or "ok"."""
+    now = now or timezone.now()
+    if now >= deadline:
+        return "overdue"
+    if started is not None and deadline > started:
+        left = (deadline - now) / (deadline - started)
+        if left <= float(band):
+            return "warning"
+    return "ok"
+
+
+def running_deadline(issue, *, now=None) -> RunningDeadline | None:
+    """The deadline the issue is working against now (acknowledge, resolve or revisit), or None.
+
+    Reads `issue.category.warning_band` — select_related("category") in lists."""
+    band = getattr(issue.category, "warning_band", Decimal("0.2"))
+    state = issue.state
+    if state == State.DISPATCHED and issue.ack_deadline:
+        label, at, started = _("签收期限"), issue.ack_deadline, issue.dispatched_at
+    elif state in (State.IN_PROGRESS, State.RETURNED) and issue.resolve_deadline:
+        label, at, started = _("办理期限"), issue.resolve_deadline, issue.acknowledged_at
+    elif state == State.WAITING_ENTERPRISE and issue.resolve_deadline:
+        return RunningDeadline(str(_("办理期限")), issue.resolve_deadline, "paused")
+    elif state == State.RESOLVED and issue.revisit_deadline:
+        label, at, started = _("回访期限"), issue.revisit_deadline, issue.resolved_at
+    else:
+        return None
+    return RunningDeadline(
+        str(label), at, deadline_status(deadline=at, started=started, band=band, now=now)
+    )
+
+
+def state_label(state: str) -> str:
+    try:
+        return str(State(state).label)
+    except ValueError:
+        return state or "—"
+
+
+# The keys of IssueEvent.data worth showing, in display order, with their labels.
+EVENT_DATA_LABELS = {
+    "category": _("分类"),
+    "lead_unit": _("主办单位"),
+    "supporting_units": _("协办单位"),
+    "unit": _("单位"),
+    "handler": _("承办人"),
+    "ruling": _("裁定"),
+    "decision": _("意见"),
+    "days": _("延期工作日"),
+    "outcome": _("办理结果"),
+    "satisfaction": _("满意度"),
+    "question": _("需补充内容"),
+    "reply": _("答复"),
+    "outcome_reason": _("释因说明"),
+    "policy_basis": _("政策依据"),
+    "reason": _("理由"),
+    "comment": _("回访意见"),
+    "text": _("内容"),
+    "note": _("说明"),
+    "name": _("附件"),
+    "into_number": _("合并至"),
+}
+
+EVENT_VALUE_LABELS = {
+    "ruling": {"redispatch": _("改派其他单位"), "reject": _("驳回退回，原单位继续办理")},
+    "decision": {
+        "approve": _("同意"),
+        "deny": _("不同意"),
+        "pass": _("审核通过"),
+        "reject": _("退回重办"),
+    },
+}
+
+
+def _value_text(key: str, value) -> str:
+    from issues.workflow import Outcome, Satisfaction
+
+    if key == "outcome":
+        return str(dict(Outcome.choices).get(value, value))
+    if key == "satisfaction":
+        return str(dict(Satisfaction.choices).get(value, value))
+    if key in EVENT_VALUE_LABELS:
+        return str(EVENT_VALUE_LABELS[key].get(value, value))
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def event_details(event) -> list[tuple[str, str]]:
+    """(label, text) pairs of an event's data, for the timeline."""
+    data = event.data or {}
+    rows = []
+    for key, label in EVENT_DATA_LABELS.items():
+        value = data.get(key)
+        if value in (None, "", []):
+            continue
+        rows.append((str(label), _value_text(key, value)))
+    return rows
+
+
+# --- Export rows ----------------------------------------------------------------------------------
+
+EXPORT_HEADERS = [
+    _("编号"),
+    _("标题"),
+    _("企业"),
+    _("统一社会信用代码"),
+    _("分类"),
+    _("来源"),
+    _("紧急程度"),
+    _("阶段"),
+    _("状态"),
+    _("主办单位"),
+    _("承办人"),
+    _("联络员"),
+    _("登记时间"),
+    _("签收时间"),
+    _("办理期限"),
+    _("办结时间"),
+    _("办理结果"),
+    _("满意度"),
+    _("销号时间"),
+    _("退回次数"),
+    _("重办次数"),
+    _("延期次数"),
+    _("督办级别"),
+]
+
+
+def export_row(issue) -> list:
+    """One line of the issue list export (rows from `filtered_issues`, already joined)."""
+    return [
+        issue.number,
+        issue.title,
+        issue.enterprise.name,
+        issue.enterprise.credit_code,
+        str(issue.category),
+        issue.get_source_display(),
+        issue.get_priority_display(),
+        issue.get_phase_display(),
+        issue.get_state_display(),
+        str(issue.lead_unit or ""),
+        str(issue.handler or ""),
+        str(issue.liaison or ""),
+        issue.registered_at,
+        issue.acknowledged_at,
+        issue.resolve_deadline,
+        issue.resolved_at,
+        issue.get_outcome_display(),
+        issue.get_satisfaction_display(),
+        issue.closed_at,
+        issue.return_count,
+        issue.rework_count,
+        issue.extension_count,
+        issue.supervision_level,
+    ]
+
+
+NEEDS_HEADERS = [
+    _("序号"),
+    _("编号"),
+    _("登记日期"),
+    _("分类"),
+    _("诉求事项"),
+    _("主办单位"),
+    _("状态"),
+    _("办理结果"),
+    _("答复意见"),
+    _("满意度"),
+    _("销号日期"),
+]
+
+
+def _local_date(value):
+    return timezone.localtime(value).date() if value else None
+
+
+def needs_row(n: int, issue) -> list:
+    return [
+        n,
+        issue.number,
+        _local_date(issue.registered_at),
+        str(issue.category),
+        issue.title,
+        str(issue.lead_unit or ""),
+        issue.get_state_display(),
+        issue.get_outcome_display(),
+        issue.reply,
+        issue.get_satisfaction_display(),
+        _local_date(issue.closed_at),
+    ]

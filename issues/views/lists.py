@@ -1,0 +1,53 @@
+"""The issue list (filters, pagination, .xlsx export) and an enterprise's needs list."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from crm.lib.pagination import paginate
+from crm.lib.xlsx import build_workbook, xlsx_response
+from issues.page_selectors import filtered_issues, needs_list_for
+from issues.presenters import EXPORT_HEADERS, NEEDS_HEADERS, export_row, needs_row
+
+# A single export never holds more rows than this (a city-wide list is filtered first).
+EXPORT_LIMIT = 20_000
+
+
+@require_GET
+@login_required
+def issue_list_page(request):
+    filterset, issues = filtered_issues(user=request.user, params=request.GET)
+    page = paginate(request, issues)
+    context = {"filter": filterset, "page_obj": page, "issues": page.object_list}
+    return render(request, "issues/issue_list.html", context)
+
+
+@require_GET
+@login_required
+def issue_list_export(request):
+    _, issues = filtered_issues(user=request.user, params=request.GET)
+    rows = (export_row(issue) for issue in issues[:EXPORT_LIMIT])
+    content = build_workbook(title=_("诉求"), headers=EXPORT_HEADERS, rows=rows)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return xlsx_response(content, _("诉求清单-%(stamp)s.xlsx") % {"stamp": stamp})
+
+
+@require_GET
+@login_required
+def needs_list_page(request, enterprise_id: int):
+    enterprise, issues = needs_list_for(user=request.user, enterprise_id=enterprise_id)
+    context = {"enterprise": enterprise, "issues": issues, "printed_at": timezone.localtime()}
+    return render(request, "issues/needs_list.html", context)
+
+
+@require_GET
+@login_required
+def needs_list_export(request, enterprise_id: int):
+    enterprise, issues = needs_list_for(user=request.user, enterprise_id=enterprise_id)
+    rows = (needs_row(n, issue) for n, issue in enumerate(issues, start=1))
+    content = build_workbook(title=_("帮扶需求清单"), headers=NEEDS_HEADERS, rows=rows)
+    return xlsx_response(content, _("帮扶需求清单-%(name)s.xlsx") % {"name": enterprise.name})
