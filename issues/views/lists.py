@@ -29,7 +29,7 @@ def issue_list_page(request):
 @require_GET
 @login_required
 def issue_list_export(request):
-    _, issues = filtered_issues(user=request.user, params=request.GET)
+    issues = filtered_issues(user=request.user, params=request.GET)[1]
     rows = (export_row(issue) for issue in issues[:EXPORT_LIMIT])
     content = build_workbook(title=_("诉求"), headers=EXPORT_HEADERS, rows=rows)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
