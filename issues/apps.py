@@ -14,3 +14,7 @@ class IssuesConfig(AppConfig):
         if enterprises_of_units not in UNIT_VISIBILITY_HOOKS:
             UNIT_VISIBILITY_HOOKS.append(enterprises_of_units)
         install_time_limits()
+        # The issues section of the enterprise page (when the enterprises app offers it).
+        from issues.enterprise_section import register as register_enterprise_section
+
+        register_enterprise_section()

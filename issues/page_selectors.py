@@ -61,6 +61,7 @@ def issue_page_context(*, user, issue: Issue, failed_form=None) -> dict:
             )
         )
         context["improvements"] = list(issue.improvement_actions.all())
+        context["may_improve"] = may_manage_improvements(user=user)
     return context
 
 
