@@ -66,11 +66,20 @@ def issue_page_context(*, user, issue: Issue, failed_form=None) -> dict:
 
 
 def style_filter_form(form) -> None:
-    """Compact Bootstrap widgets for a FilterSet form (date pickers for date filters)."""
+    """Compact Bootstrap widgets for a FilterSet form: date pickers for dates, "全部 / 是 / 否"
+    for yes-no filters, and the enterprise filter kept as a hidden field (set by links)."""
     from django import forms
+    from django.utils.translation import gettext_lazy as _
 
-    for field in form.fields.values():
+    for name, field in form.fields.items():
         widget = field.widget
+        if name == "enterprise":
+            field.widget = forms.HiddenInput()
+            continue
+        if isinstance(widget, forms.NullBooleanSelect):
+            widget = field.widget = forms.Select(
+                choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))]
+            )
         if isinstance(widget, forms.SelectMultiple):
             widget.attrs.update({"class": "form-select form-select-sm", "size": 3})
         elif isinstance(widget, forms.Select):

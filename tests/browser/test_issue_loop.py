@@ -194,10 +194,39 @@ def test_the_issue_page_and_list_work_on_a_phone(page_factory):
     login(page, "dispatcher")
     open_issue(page, issue.pk)
     do_action(page, "dispatch")
-    page.get_by_test_id("form-dispatch").wait_for(state="visible")
+    page.locator("#action-dispatch.collapse.show").wait_for()
     shot(page, "loop-phone-issue")
     page.goto("/issues/list/")
     assert not page.get_by_test_id("issue-filters").is_visible()  # collapsed on a phone
     page.get_by_role("button", name="筛选").click()
-    page.get_by_test_id("issue-filters").wait_for(state="visible")
+    page.locator("#issue-filters.collapse.show").wait_for()
     shot(page, "loop-phone-list")
+    page.get_by_role("link", name=issue.title).click()
+    page.get_by_test_id("issue-state").wait_for()
+
+
+def test_the_issue_list_filters_on_a_desktop(page_factory):
+    from accounts.models import User
+    from issues.models import Issue
+    from issues.services import issue_register
+
+    enterprise, category = _liaison_enterprise_and_category()
+    for title in ("厂区门前道路破损", "申请稳岗补贴"):
+        issue_register(
+            actor=User.objects.get(username="liaison"),
+            enterprise=enterprise,
+            source=Issue.Source.VISIT,
+            category=category,
+            title=title,
+            description="走访中企业提出。",
+        )
+    page = page_factory()
+    login(page, "dispatcher")
+    page.goto("/issues/list/")
+    filters = page.get_by_test_id("issue-filters")
+    filters.get_by_label("搜索").fill("稳岗")
+    filters.get_by_role("button", name="查询").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_test_id("issue-total").inner_text().strip() == "1"
+    assert page.get_by_role("link", name="申请稳岗补贴").is_visible()
+    shot(page, "loop-desktop-list")

@@ -77,8 +77,11 @@ def test_people_without_the_role_get_403_and_nothing_changes(client, world, who)
     assert client.get(detail).status_code == 403
     status = reverse("issues:improvement_status", args=[improvement.pk])
     assert client.post(status, {"status": "done"}).status_code == 403
+    link = reverse("issues:improvement_link", args=[improvement.pk])
+    assert client.post(link, {"issues": "1"}).status_code == 403
     improvement.refresh_from_db()
     assert improvement.status == "proposed"
+    assert improvement.issues.count() == 0
     assert ImprovementAction.objects.count() == 1
     assert improvement.history.count() == history
 
@@ -93,6 +96,8 @@ def test_a_dispatcher_of_another_district_gets_404(client, world):
     )
     status = reverse("issues:improvement_status", args=[improvement.pk])
     assert client.post(status, {"status": "done"}).status_code == 404
+    link = reverse("issues:improvement_link", args=[improvement.pk])
+    assert client.post(link, {"issues": "1"}).status_code == 404
     improvement.refresh_from_db()
     assert improvement.status == "proposed"
 
