@@ -211,7 +211,7 @@ def test_the_issue_list_filters_on_a_desktop(page_factory):
     from issues.services import issue_register
 
     enterprise, category = _liaison_enterprise_and_category()
-    for title in ("厂区门前道路破损", "申请稳岗补贴"):
+    for title in ("厂区门前道路破损（浏览器测试）", "申请稳岗补贴（浏览器测试）"):
         issue_register(
             actor=User.objects.get(username="liaison"),
             enterprise=enterprise,
@@ -224,9 +224,9 @@ def test_the_issue_list_filters_on_a_desktop(page_factory):
     login(page, "dispatcher")
     page.goto("/issues/list/")
     filters = page.get_by_test_id("issue-filters")
-    filters.get_by_label("搜索").fill("稳岗")
+    filters.get_by_label("搜索").fill("稳岗补贴（浏览器测试")
     filters.get_by_role("button", name="查询").click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_test_id("issue-total").inner_text().strip() == "1"
-    assert page.get_by_role("link", name="申请稳岗补贴").is_visible()
+    assert page.get_by_role("link", name="申请稳岗补贴（浏览器测试）").is_visible()
     shot(page, "loop-desktop-list")
