@@ -40,6 +40,14 @@ DEADLINE_LABELS = {
 }
 
 
+# Actions that end or hand back the work are shown in red, so nobody clicks them by habit.
+ENDING_ACTIONS = frozenset({"withdraw", "return", "merge"})
+
+
+def action_button(name: str) -> str:
+    return "btn-outline-danger" if name in ENDING_ACTIONS else "btn-outline-primary"
+
+
 def state_badge(state: str) -> str:
     return STATE_BADGES.get(state, "text-bg-secondary")
 

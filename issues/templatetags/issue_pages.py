@@ -25,3 +25,8 @@ def state_label(state: str) -> str:
 @register.simple_tag
 def event_details(event) -> list[tuple[str, str]]:
     return presenters.event_details(event)
+
+
+@register.filter
+def action_button(name: str) -> str:
+    return presenters.action_button(name)
