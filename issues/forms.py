@@ -92,9 +92,12 @@ def _text(label, *, required=True, rows=3, max_length=2000):
 
 class _UnitsMixin:
     def _limit_units(self):
+        """Units the dispatcher may see that may also handle this enterprise's issue."""
         from accounts.selectors import unit_list_for
+        from issues.selectors import issue_unit_choices
 
-        units = unit_list_for(user=self.user).filter(is_active=True)
+        visible = unit_list_for(user=self.user).values("pk")
+        units = issue_unit_choices(issue=self.issue).filter(pk__in=visible)
         if "lead_unit" in self.fields:
             self.fields["lead_unit"].queryset = units
         if "supporting_units" in self.fields:
@@ -271,18 +274,9 @@ class AssignHandlerForm(ActionForm):
     handler = forms.ModelChoiceField(label=_("承办人"), queryset=None)
 
     def setup(self):
-        from accounts.models import Role, User
+        from issues.selectors import issue_handler_choices
 
-        self.fields["handler"].queryset = (
-            User.objects.filter(
-                is_active=True,
-                memberships__is_active=True,
-                memberships__role=Role.HANDLER,
-                memberships__unit_id=getattr(self.issue, "lead_unit_id", None),
-            )
-            .distinct()
-            .order_by("display_name", "username")
-        )
+        self.fields["handler"].queryset = issue_handler_choices(issue=self.issue)
 
 
 ACTION_FORMS: dict[str, type[ActionForm]] = {

@@ -269,3 +269,18 @@ def test_internal_attachments_are_not_offered_to_the_enterprise(client, world, m
     )
     url = reverse("issues:attachment", args=[issue.pk, attachment.pk])
     assert client.get(url).status_code == 404
+
+
+def test_the_unit_head_assigns_a_handler_of_their_unit(client, world, make_issue):
+    issue = make_issue("dispatched")
+    client.force_login(world.unit_head)
+    html = client.get(reverse("issues:detail", args=[issue.pk])).content.decode()
+    assert 'data-testid="action-assign_handler"' in html
+    assert world.street_handler.display_name not in html  # not of the lead unit
+    response = client.post(
+        reverse("issues:action", args=[issue.pk, "assign_handler"]),
+        {"assign_handler-handler": world.handler.pk},
+    )
+    assert response.status_code == 302
+    issue.refresh_from_db()
+    assert issue.handler == world.handler
