@@ -16,7 +16,7 @@ Ladder of a running acknowledge / resolve limit (the clock is kept by `issues.de
 A revisit limit has one step: a reminder to the liaison at the deadline. Each step is one
 internal `IssueEvent` by the system user (the rows `issues.services.issue_record_event` writes),
 the raised supervision level with a history row, and its notifications
-(`notifications.services.notify`), all in one transaction.
+(`notifications.services.notify_many`), all in one transaction.
 
 Idempotency: a step is claimed with a conditional update of the clock row
 (`UPDATE issueclock SET step = n … WHERE issue_id = … AND step < n AND deadline = …`); only the
@@ -27,9 +27,9 @@ sweeps at once, a retried task or a sweep run twice therefore send each notifica
 
 Cost: one range scan of the partial index `issueclock_due` finds what is due; an idle sweep is
 that one query (plus the calendar's change check). Due issues are processed in batches of
-`batch_size` in one transaction each, events and levels written in bulk; if a batch fails it is
-redone issue by issue through `issue_record_event`, each in a savepoint, so one broken issue
-never blocks the others.
+`batch_size` in one transaction each, events, levels, notifications and deliveries written in
+bulk; if a batch fails it is redone issue by issue through `issue_record_event`, each in a
+savepoint, so one broken issue never blocks the others.
 """
 
 from __future__ import annotations
@@ -219,8 +219,11 @@ def _message(issue: Issue, clock: IssueClock, step: int) -> tuple[str, str]:
     )
 
 
-def _tell(*, issue: Issue, clock: IssueClock, step: int, event: IssueEvent, people: _People):
-    from notifications.services import notify, notify_unit
+def _step_message(
+    *, issue: Issue, clock: IssueClock, step: int, event: IssueEvent, people: _People
+):
+    """The notification of a step, for `notifications.services.notify_many`."""
+    from notifications.services import Message
 
     _kind, notification_kind, _level = STEP_EVENT[step]
     title, body = _message(issue, clock, step)
@@ -233,15 +236,22 @@ def _tell(*, issue: Issue, clock: IssueClock, step: int, event: IssueEvent, peop
         "source_id": event.pk,
     }
     if step == Step.WARNING:
-        notify(recipients=people.handlers(issue), **common)
-    elif step == Step.REMINDER and clock.kind == Kind.REVISIT:
-        notify(recipients=people.liaison(issue), **common)
-    elif step == Step.REMINDER:
-        notify(recipients=people.heads(issue) or people.handlers(issue), **common)
-    elif step == Step.SUPERVISION:
-        notify_unit(unit=issue.lead_unit, **common)
-    else:
-        notify(recipients=[*people.leaders(issue), *people.heads(issue)], **common)
+        return Message(recipients=people.handlers(issue), **common)
+    if step == Step.REMINDER and clock.kind == Kind.REVISIT:
+        return Message(recipients=people.liaison(issue), **common)
+    if step == Step.REMINDER:
+        return Message(recipients=people.heads(issue) or people.handlers(issue), **common)
+    if step == Step.SUPERVISION:  # the lead unit's heads and handlers, and its robots
+        return Message(unit=issue.lead_unit, **common)
+    return Message(recipients=[*people.leaders(issue), *people.heads(issue)], **common)
+
+
+def _tell(*, issue: Issue, clock: IssueClock, step: int, event: IssueEvent, people: _People):
+    from notifications.services import notify_many
+
+    notify_many(
+        messages=[_step_message(issue=issue, clock=clock, step=step, event=event, people=people)]
+    )
 
 
 def take_step(
@@ -377,12 +387,14 @@ def _event_data(clock: IssueClock, step: int) -> dict:
 
 def _sweep_batch(ids, *, now, cal, people, result: SweepResult, limit) -> None:
     """The fast path: claim each due step, then write the batch's events and supervision levels
-    in bulk and the notifications per issue — a few queries per step instead of the ~20 of
+    and notifications in bulk (`notify_many`) — a few queries per step instead of the ~20 of
     `issue_record_event` (whose `full_clean` checks every foreign key and constraint by query).
     The rows written are those `issue_record_event` writes: one system event per step (internal,
     from/to = the current state), the raised level with a history row by the system user, and
     the after-commit hooks."""
     from simple_history.utils import bulk_update_with_history
+
+    from notifications.services import notify_many
 
     actor = system_user()
     planned: list[tuple[IssueClock, int, datetime | None]] = []
@@ -425,11 +437,15 @@ def _sweep_batch(ids, *, now, cal, people, result: SweepResult, limit) -> None:
             raised.append(clock.issue)
     if raised:
         bulk_update_with_history(raised, Issue, ["supervision_level"], default_user=actor)
+    messages = []
     for clock, step, event in taken:
-        _tell(issue=clock.issue, clock=clock, step=step, event=event, people=people)
+        messages.append(
+            _step_message(issue=clock.issue, clock=clock, step=step, event=event, people=people)
+        )
         clock.step = step
         kind = STEP_EVENT[step][0]
         result.steps[kind] = result.steps.get(kind, 0) + 1
+    notify_many(messages=messages)  # the batch's notifications and deliveries in bulk
     done = [(clock.issue_id, event.pk, event.kind) for clock, _s, event in taken]
     transaction.on_commit(lambda: _after_commit(done))
 

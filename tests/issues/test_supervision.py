@@ -8,6 +8,7 @@ The issue is dispatched Tue 2025-09-30 10:00 to 区人社局 → acknowledge by 
 
 import threading
 from datetime import datetime
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -320,20 +321,20 @@ def test_a_failing_issue_does_not_stop_the_others(overdue, world, cats, monkeypa
     )
     import issues.supervision as sup
 
-    real = sup._tell
+    real = sup._step_message
 
     def broken(*, issue, **kwargs):
         if issue.pk == overdue.pk:
             raise RuntimeError("boom")
         return real(issue=issue, **kwargs)
 
-    monkeypatch.setattr(sup, "_tell", broken)
+    monkeypatch.setattr(sup, "_step_message", broken)
     result = supervision_sweep(now=t("2025-10-09 17:31"))
     assert (result.taken, result.failed) == (1, 1)
     # the failed one was rolled back entirely and is tried again next time
     assert not IssueEvent.objects.filter(issue=overdue, kind="reminder").exists()
     assert IssueClock.objects.get(issue=overdue).step == 0
-    monkeypatch.setattr(sup, "_tell", real)
+    monkeypatch.setattr(sup, "_step_message", real)
     assert supervision_sweep(now=t("2025-10-09 17:32")).steps == {"reminder": 1}
 
 
@@ -449,3 +450,29 @@ def test_with_the_broker_down_transitions_and_the_sweep_succeed_and_deliveries_w
     delivery = Delivery.objects.get(notification__kind="issue_reminder")
     assert (delivery.status, delivery.address) == (Delivery.Status.PENDING, "head@example.gov.cn")
     assert "broker unavailable" in caplog.text
+
+
+def test_a_batch_of_due_steps_is_told_with_one_notify_many_call(overdue, world, cats):
+    other = issue_register(
+        actor=world.liaison,
+        enterprise=world.ent_a,
+        source=Issue.Source.VISIT,
+        category=cats.plain,
+        title="另一件诉求",
+        description="内容",
+        at=t("2025-09-30 10:00"),
+    )
+    issue_transition(
+        actor=world.dispatcher,
+        issue_id=other.pk,
+        action="dispatch",
+        lead_unit=world.line_unit,
+        at=t("2025-09-30 10:00"),
+    )
+    import notifications.services as services
+
+    with mock.patch.object(services, "notify_many", wraps=services.notify_many) as spy:
+        assert supervision_sweep(now=t("2025-10-09 17:31")).steps == {"reminder": 2}
+    assert spy.call_count == 1
+    assert len(spy.call_args.kwargs["messages"]) == 2
+    assert sent("issue_reminder") == [("unithead1", "issue_reminder")] * 2
