@@ -109,8 +109,8 @@ def _fixture(now) -> dict:
     from enterprises.validators import credit_code_check_char
     from issues.deadlines import limit_deadline
     from issues.models import Category, Issue, IssueClock
-    from issues.worktime import warning_start
     from workcalendar.selectors import get_work_calendar
+    from workcalendar.worktime import warning_start
 
     rng = random.Random(20261123)
     started = time.monotonic()

@@ -46,7 +46,8 @@ from django.utils import timezone
 
 from issues.models import Category, Issue, IssueClock, IssueEvent, LimitUnit
 from issues.workflow import State
-from issues.worktime import (
+from workcalendar.selectors import get_work_calendar, warn_if_unknown
+from workcalendar.worktime import (
     WorkCalendar,
     add_extension_days,
     add_working_days,
@@ -55,7 +56,6 @@ from issues.worktime import (
     warning_start,
     working_time_between,
 )
-from workcalendar.selectors import get_work_calendar, warn_if_unknown
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The working calendar (DESIGN §6): statutory holidays, make-up working days and business hours.
 
-The arithmetic lives in `issues.worktime` (pure Python); this app stores the data it runs on and
-builds the `WorkCalendar` from it (`workcalendar.selectors.get_work_calendar`).
+The arithmetic lives in `workcalendar.worktime` (pure Python); this app stores the data it runs
+on and builds the `WorkCalendar` from it (`workcalendar.selectors.get_work_calendar`).
 
 A year counts as *known* only when it has a `CalendarYear` row: the days of a year are entered
 together (seeded from the `chinesecalendar` package, or typed in by an administrator when the

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 
-from issues.worktime import WorkCalendar
 from workcalendar.models import BusinessHours, CalendarDay, CalendarYear
+from workcalendar.worktime import WorkCalendar
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def get_work_calendar() -> WorkCalendar:
     Cached in the process; each call costs one small query that detects any change to the
     calendar tables (so an administrator's edit takes effect at once in every process), and the
     calendar is rebuilt only when something changed. Call it once per request or sweep and pass
-    the result to the `issues.worktime` functions.
+    the result to the `workcalendar.worktime` functions.
     """
     global _cached
     key = _fingerprint()

@@ -7,13 +7,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 
-from issues.worktime import WorkCalendar, add_working_days
 from tests.factories import UserFactory
 from workcalendar import selectors
 from workcalendar.chinese import package_years
 from workcalendar.models import BusinessHours, CalendarDay, CalendarYear, Source
 from workcalendar.selectors import get_work_calendar, missing_years, warn_if_unknown
 from workcalendar.services import calendar_sync_from_package, calendar_year_add
+from workcalendar.worktime import WorkCalendar, add_working_days
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")

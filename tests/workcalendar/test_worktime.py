@@ -1,4 +1,4 @@
-"""Tests for issues.worktime (pure functions, no database)."""
+"""Tests for workcalendar.worktime (pure functions, no database)."""
 
 import dataclasses
 import random
@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 import pytest
 
-from issues.worktime import (
+from workcalendar.worktime import (
     WorkCalendar,
     add_extension_days,
     add_working_days,
