@@ -23,7 +23,8 @@ from workcalendar.services import calendar_year_add
 
 def missing_years_message(years: list[int]) -> str:
     return _(
-        "工作日历缺少 %(years)s 年的法定节假日安排：涉及这些年份的办理时限暂按周一至周五计算。"
+        "工作日历缺少 %(years)s 年的法定节假日安排：涉及这些年份的办理时限暂按周一至周五计算，"
+        "仅扣除元旦（1月1日）、劳动节（5月1日）和国庆节（10月1日至3日）。"
         "国务院办公厅公布放假安排后，请在“节假日与调休”中点击“添加新年度安排”。"
     ) % {"years": "、".join(str(y) for y in years)}
 

@@ -6,7 +6,8 @@ on and builds the `WorkCalendar` from it (`workcalendar.selectors.get_work_calen
 A year counts as *known* only when it has a `CalendarYear` row: the days of a year are entered
 together (seeded from the `chinesecalendar` package, or typed in by an administrator when the
 State Council announces the next year's arrangement). Days of an unknown year are ignored by the
-arithmetic, which falls back to "Monday to Friday are working days" for that year.
+arithmetic, which falls back to "Monday to Friday are working days, except the fixed-date holidays
+元旦 1 Jan, 劳动节 1 May and 国庆 1-3 Oct" for that year; the admin warns until it is entered.
 """
 
 from __future__ import annotations

@@ -89,15 +89,16 @@ def get_work_calendar() -> WorkCalendar:
 def warn_if_unknown(cal: WorkCalendar, start: date | datetime, end: date | datetime) -> set[int]:
     """The years in [start, end] the calendar has no data for.
 
-    Deadlines in such years are computed with weekends only (the arithmetic never fails); this
-    logs a warning once per year per process so that an administrator adds the year.
+    Deadlines in such years are computed with weekends and the fixed-date holidays only (the
+    arithmetic never fails); this logs a warning once per year per process so that an
+    administrator adds the year.
     """
     unknown = cal.unknown_years(start, end)
     fresh = unknown - _warned_years
     for year in sorted(fresh):
         logger.warning(
             "working calendar has no holiday arrangement for %s; counting Monday-Friday as "
-            "working days. Add the year in the admin (工作日历).",
+            "working days except 1 Jan, 1 May and 1-3 Oct. Add the year in the admin (工作日历).",
             year,
         )
     _warned_years.update(fresh)

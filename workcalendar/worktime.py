@@ -11,12 +11,18 @@ Conventions
   returned datetime is aware and expressed in ``cal.tz``. Naive datetimes raise ``ValueError``.
 * Business hours are ``[day_start, day_end]`` on working days (default 08:30-17:30, i.e. a
   business day is 9 hours long). Arithmetic is done on local wall-clock time.
+* Receipt (DESIGN §6): a request received outside working hours — before ``day_start`` or
+  from ``day_end`` on, or on a weekend or holiday (a 调休 make-up day is a working day) — is
+  deemed received at the start of the next working period (:func:`received_at`).
 * Day limits: the deadline of "n working days from start" is ``day_end`` of the n-th working
-  day after the start day. The start day itself is never counted.
+  day after the day the request is deemed received. That receipt day is never counted, so a
+  request filed on Saturday is due one working day later than one filed on Friday morning.
 * Hour limits walk business hours only. A result that lands exactly on ``day_end`` stays at
   ``day_end``; a walk that *starts* at ``day_end`` and still has time left continues at the
   next working day's ``day_start``.
-* Years not covered by the calendar data fall back to "Monday-Friday are working days". Use
+* Years not covered by the calendar data fall back to "Monday-Friday are working days, except
+  the fixed-date statutory holidays" (元旦 1 Jan, 劳动节 1 May, 国庆 1-3 Oct; the lunar holidays
+  and the 调休 arrangement are announced each year and cannot be guessed). Use
   :meth:`WorkCalendar.unknown_years` to detect (and report) that situation; nothing raises.
 
 Performance: :meth:`WorkCalendar.is_working_day` is a couple of set lookups; counting working
@@ -38,6 +44,8 @@ __all__ = [
     "add_working_days",
     "add_working_hours",
     "extend_deadline",
+    "is_fixed_date_holiday",
+    "received_at",
     "warning_start",
     "working_days_between",
     "working_time_between",
@@ -53,8 +61,25 @@ _TWO_PLACES = Decimal("0.01")
 _MAX_GAP_DAYS = 366
 
 
+# Statutory holidays on fixed Gregorian dates (全国年节及纪念日放假办法): they are off in every
+# year, including years whose arrangement has not been announced yet. (month, day, name)
+FIXED_DATE_HOLIDAYS: tuple[tuple[int, int, str], ...] = (
+    (1, 1, "元旦"),
+    (5, 1, "劳动节"),
+    (10, 1, "国庆节"),
+    (10, 2, "国庆节"),
+    (10, 3, "国庆节"),
+)
+_FIXED_DATES = frozenset((m, d) for m, d, _name in FIXED_DATE_HOLIDAYS)
+
+
 def _is_weekend(d: date) -> bool:
     return d.weekday() >= 5
+
+
+def is_fixed_date_holiday(d: date) -> bool:
+    """True if ``d`` is 1 Jan, 1 May or 1-3 Oct (off in every year)."""
+    return (d.month, d.day) in _FIXED_DATES
 
 
 @dataclass(frozen=True)
@@ -119,9 +144,10 @@ class WorkCalendar:
         return datetime.combine(date.min, self.day_end) - datetime.combine(date.min, self.day_start)
 
     def is_working_day(self, d: date) -> bool:
-        """True if ``d`` is a working day. Unknown years use the Monday-Friday rule."""
+        """True if ``d`` is a working day. Unknown years: Monday-Friday except the fixed-date
+        holidays (:data:`FIXED_DATE_HOLIDAYS`)."""
         if d.year not in self.known_years:
-            return not _is_weekend(d)
+            return not _is_weekend(d) and not is_fixed_date_holiday(d)
         if d in self.workdays:
             return True
         if d in self.holidays:
@@ -166,6 +192,13 @@ class WorkCalendar:
                 count += 1
         count -= _count_in_range(self._off_weekdays, first, last)
         count += _count_in_range(self._on_weekends, first, last)
+        for year in range(first.year, last.year + 1):
+            if year in self.known_years:
+                continue
+            for month, day, _name in FIXED_DATE_HOLIDAYS:
+                fixed = date(year, month, day)
+                if first <= fixed <= last and not _is_weekend(fixed):
+                    count -= 1
         return count
 
     # -- instant helpers ---------------------------------------------------------------------
@@ -208,44 +241,61 @@ def _day_business_time(cal: WorkCalendar, d: date, lo: datetime, hi: datetime) -
     return end - start if end > start else _ZERO
 
 
-# -- day limits ------------------------------------------------------------------------------
+# -- receipt and day limits ------------------------------------------------------------------
+
+
+def received_at(cal: WorkCalendar, instant: datetime) -> datetime:
+    """When a request that arrived at ``instant`` is deemed received (DESIGN §6).
+
+    Inside working hours (``[day_start, day_end)`` of a working day) that is ``instant``
+    itself. Before ``day_start`` of a working day it is that day's ``day_start``. In the evening
+    (from ``day_end`` on), on a weekend or on a holiday it is ``day_start`` of the next working
+    day; a 调休 make-up day is a working day like any other.
+    """
+    local = cal.to_local(instant)
+    d = local.date()
+    if cal.is_working_day(d):
+        if local < cal.opening(d):
+            return cal.opening(d)
+        if local < cal.closing(d):
+            return local
+    return cal.opening(cal.next_working_day(d))
 
 
 def add_working_days(cal: WorkCalendar, start: datetime, n: int) -> datetime:
     """Deadline for "n working days from ``start``".
 
-    The deadline is ``day_end`` of the n-th working day after the start day; the start day
-    itself is never counted, whatever the time of day (a Friday-evening registration with
-    ``n=1`` is due the next working day at 17:30).
+    The request is deemed received at :func:`received_at` ``(start)``; the deadline is
+    ``day_end`` of the n-th working day after that receipt day, which itself is never counted.
+    A registration on Friday at 10:00 with ``n=1`` is due on Monday at 17:30; one on Friday
+    evening or on Saturday is deemed received on Monday morning and is due on Tuesday.
 
-    ``n == 0`` means "today": ``day_end`` of the start day if it is a working day and
-    ``start`` is before ``day_end``, otherwise ``day_end`` of the next working day.
+    ``n == 0`` means "by the end of the receipt day": ``day_end`` of that day.
 
     Raises ``ValueError`` if ``n < 0`` or ``start`` is naive.
     """
     if n < 0:
         raise ValueError("n must be >= 0")
-    local = cal.to_local(start)
-    d = local.date()
+    receipt_day = received_at(cal, start).date()
     if n == 0:
-        if cal.is_working_day(d) and local < cal.closing(d):
-            return cal.closing(d)
-        return cal.closing(cal.next_working_day(d))
-    return cal.closing(cal.nth_working_day_after(d, n))
+        return cal.closing(receipt_day)
+    return cal.closing(cal.nth_working_day_after(receipt_day, n))
 
 
 def add_extension_days(cal: WorkCalendar, deadline: datetime, n: int) -> datetime:
     """Deadline after an approved extension of ``n`` working days.
 
-    Same convention as :func:`add_working_days` counted from the deadline's day: the new
-    deadline is ``day_end`` of the n-th working day after the deadline's day. ``n == 0``
-    returns the deadline unchanged (converted to ``tz``). Raises ``ValueError`` if ``n < 0``.
+    The new deadline is ``day_end`` of the n-th working day after the deadline's day (a
+    deadline is not a receipt: one at ``day_end`` moves by exactly ``n`` working days).
+    ``n == 0`` returns the deadline unchanged (converted to ``tz``). Raises ``ValueError`` if
+    ``n < 0``.
     """
     if n < 0:
         raise ValueError("n must be >= 0")
+    local = cal.to_local(deadline)
     if n == 0:
-        return cal.to_local(deadline)
-    return add_working_days(cal, deadline, n)
+        return local
+    return cal.closing(cal.nth_working_day_after(local.date(), n))
 
 
 # -- hour limits -----------------------------------------------------------------------------

@@ -238,8 +238,8 @@ def test_a_deadline_in_a_year_the_calendar_does_not_know_is_computed_and_logged(
     monkeypatch.setattr("workcalendar.selectors._warned_years", set())
     with caplog.at_level(logging.WARNING, logger="workcalendar.selectors"):
         flow.register("2035-12-31 10:00").dispatch("2035-12-31 10:00")
-    # weekends only: Mon 2035-12-31 → Tue 2036-01-01 (a holiday we cannot know about)
-    assert flow.issue.ack_deadline == t("2036-01-01 17:30")
+    # weekends and the fixed-date holidays: Mon 2035-12-31 → Wed 2036-01-02 (元旦 is off)
+    assert flow.issue.ack_deadline == t("2036-01-02 17:30")
     assert "2035" in caplog.text
     assert "2036" in caplog.text
 

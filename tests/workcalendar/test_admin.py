@@ -9,6 +9,8 @@ from django.utils import timezone
 from tests.factories import UserFactory
 from workcalendar.forms import CalendarYearForm
 from workcalendar.models import CalendarDay, CalendarYear, Source
+from workcalendar.selectors import get_work_calendar
+from workcalendar.services import calendar_year_add
 
 pytestmark = pytest.mark.django_db
 ADD_YEAR = "admin:workcalendar_calendarday_add_year"
@@ -145,3 +147,20 @@ def test_an_admin_edit_marks_the_day_as_entered_by_an_administrator(client, supe
     assert response.status_code == 302
     day.refresh_from_db()
     assert (day.name, day.source) == ("国庆节（补）", Source.ADMIN)
+
+
+def test_the_warning_stays_while_fixed_holidays_apply_and_goes_once_the_year_is_entered(
+    client, superuser
+):
+    next_year = timezone.localdate().year + 1
+    CalendarYear.objects.filter(year=next_year).delete()
+    CalendarDay.objects.filter(date__year=next_year).delete()
+    assert not get_work_calendar().is_working_day(date(next_year, 1, 1))  # 元旦 applies already
+    body = client.get(reverse("admin:index")).content.decode()
+    assert 'data-testid="calendar-warning"' in body
+    assert "仅扣除元旦（1月1日）、劳动节（5月1日）和国庆节（10月1日至3日）" in body
+    days = [(date(next_year, 1, 1), "holiday", "元旦")]
+    calendar_year_add(actor=superuser, year=next_year, days=days, note="国办发明电")
+    _know_this_and_next_year()
+    body = client.get(reverse("admin:index")).content.decode()
+    assert 'data-testid="calendar-warning"' not in body

@@ -15,6 +15,7 @@ from workcalendar.worktime import (
     add_working_days,
     add_working_hours,
     extend_deadline,
+    received_at,
     warning_start,
     working_days_between,
     working_time_between,
@@ -101,17 +102,42 @@ def test_counting_working_days_matches_a_day_by_day_count():
 # -- unknown years ---------------------------------------------------------------------------
 
 
-def test_an_unknown_year_falls_back_to_weekends_only_without_crashing():
-    assert CAL.is_working_day(date(2031, 1, 1))  # New Year's Day, but no data for 2031
+def test_an_unknown_year_keeps_weekends_and_the_fixed_date_holidays_without_crashing():
+    assert not CAL.is_working_day(date(2031, 1, 1))  # 元旦 is off in every year
+    assert CAL.is_working_day(date(2031, 1, 2))  # Thursday: no lunar or 调休 data for 2031
     assert not CAL.is_working_day(date(2031, 1, 4))  # Saturday
     assert CAL.unknown_years(date(2031, 3, 1), date(2031, 5, 1)) == {2031}
     assert CAL.unknown_years(date(2026, 12, 1), date(2027, 1, 10)) == {2027}
     assert CAL.unknown_years(date(2025, 1, 1), date(2026, 12, 31)) == set()
-    # Friday 2031-01-03 evening + 1 working day -> Monday 2031-01-06.
-    assert add_working_days(CAL, at(2031, 1, 3, 19), 1) == at(2031, 1, 6, 17, 30)
+    # Friday 2031-01-03 evening: deemed received Monday 01-06 08:30, due Tuesday 01-07.
+    assert add_working_days(CAL, at(2031, 1, 3, 19), 1) == at(2031, 1, 7, 17, 30)
     assert working_time_between(CAL, at(2031, 1, 3, 8, 30), at(2031, 1, 6, 17, 30)) == timedelta(
         hours=18
     )
+
+
+def test_new_years_day_2027_is_not_a_working_day_before_the_2027_arrangement_is_known():
+    assert 2027 not in CAL.known_years  # chinesecalendar has no 2027 data
+    assert not CAL.is_working_day(date(2027, 1, 1))  # Friday, 元旦
+    # Thursday 2026-12-31 10:00 + 1 working day: Friday 01-01 is off, due Monday 2027-01-04.
+    assert add_working_days(CAL, at(2026, 12, 31, 10), 1) == at(2027, 1, 4, 17, 30)
+    # Filed on New Year's Day itself: deemed received Monday 01-04 08:30, due Tuesday 01-05.
+    assert add_working_days(CAL, at(2027, 1, 1, 10), 1) == at(2027, 1, 5, 17, 30)
+    assert add_working_hours(CAL, at(2026, 12, 31, 17), 1) == at(2027, 1, 4, 9, 0)
+    assert working_time_between(CAL, at(2026, 12, 31, 8, 30), at(2027, 1, 4, 17, 30)) == (
+        timedelta(hours=18)
+    )
+
+
+def test_labour_day_and_national_day_are_off_in_an_unknown_year():
+    assert not CAL.is_working_day(date(2028, 5, 1))  # Monday
+    for day in (2, 3):  # Monday, Tuesday (Sunday 10-01 is a weekend anyway)
+        assert not CAL.is_working_day(date(2028, 10, day))
+    assert CAL.is_working_day(date(2028, 10, 4))  # Wednesday: the rest of the week is unknown
+    # Friday 2028-09-29 10:00 + 1 working day -> Wednesday 2028-10-04.
+    assert add_working_days(CAL, at(2028, 9, 29, 10), 1) == at(2028, 10, 4, 17, 30)
+    assert CAL.count_working_days(date(2028, 9, 25), date(2028, 10, 8)) == 8
+    assert CAL.count_working_days(date(2028, 4, 24), date(2028, 5, 7)) == 9
 
 
 def test_data_for_a_year_outside_known_years_is_ignored_consistently():
@@ -122,10 +148,10 @@ def test_data_for_a_year_outside_known_years_is_ignored_consistently():
     )
     assert not cal.is_working_day(date(2030, 1, 1))
     assert cal.is_working_day(date(2030, 1, 5))
-    assert cal.is_working_day(date(2031, 1, 1))
+    assert not cal.is_working_day(date(2031, 1, 1))  # off as 元旦 (fixed), not from the data
     assert not cal.is_working_day(date(2031, 1, 4))
     assert cal.count_working_days(date(2030, 1, 1), date(2030, 1, 7)) == 5
-    assert cal.count_working_days(date(2031, 1, 1), date(2031, 1, 7)) == 5
+    assert cal.count_working_days(date(2031, 1, 1), date(2031, 1, 7)) == 4
     a, b = at(2029, 12, 28, 10), at(2031, 1, 20, 16)
     assert working_time_between(cal, a, b) == reference_working_time(cal, a, b)
     assert cal.unknown_years(date(2029, 12, 1), date(2031, 1, 1)) == {2029, 2031}
@@ -147,13 +173,60 @@ def test_it_skips_national_day_and_counts_the_makeup_saturday():
     assert add_working_days(CAL, start, 4) == at(2025, 10, 13, 17, 30)
 
 
-def test_a_registration_on_a_plain_saturday_is_due_on_the_makeup_sunday():
-    assert add_working_days(CAL, at(2025, 9, 27, 10), 1) == at(2025, 9, 28, 17, 30)
+def test_a_registration_on_a_plain_saturday_is_received_on_the_makeup_sunday():
+    # Sat 2025-09-27 is off; Sun 09-28 is a 调休 working day: received there, due Mon 09-29.
+    assert received_at(CAL, at(2025, 9, 27, 10)) == at(2025, 9, 28, 8, 30)
+    assert add_working_days(CAL, at(2025, 9, 27, 10), 1) == at(2025, 9, 29, 17, 30)
+    # Filed on the make-up Sunday itself, in working hours: received at once.
+    assert received_at(CAL, at(2025, 9, 28, 10)) == at(2025, 9, 28, 10)
+    assert add_working_days(CAL, at(2025, 9, 28, 10), 1) == at(2025, 9, 29, 17, 30)
 
 
-def test_a_friday_evening_registration_is_due_the_next_working_day_at_closing():
-    assert add_working_days(CAL, at(2025, 11, 14, 19), 1) == at(2025, 11, 17, 17, 30)
+def test_a_friday_evening_registration_counts_from_monday_and_is_due_on_tuesday():
+    assert received_at(CAL, at(2025, 11, 14, 19)) == at(2025, 11, 17, 8, 30)
+    assert add_working_days(CAL, at(2025, 11, 14, 19), 1) == at(2025, 11, 18, 17, 30)
     assert add_working_days(CAL, at(2025, 11, 14, 9), 1) == at(2025, 11, 17, 17, 30)
+    # 17:30 is closing time: from then on it is the evening.
+    assert add_working_days(CAL, at(2025, 11, 14, 17, 29), 1) == at(2025, 11, 17, 17, 30)
+    assert add_working_days(CAL, at(2025, 11, 14, 17, 30), 1) == at(2025, 11, 18, 17, 30)
+    # Before opening on a working day: received at that day's opening, the day is not counted.
+    assert received_at(CAL, at(2025, 11, 17, 7)) == at(2025, 11, 17, 8, 30)
+    assert add_working_days(CAL, at(2025, 11, 17, 7), 1) == at(2025, 11, 18, 17, 30)
+
+
+# The 2025 Spring Festival: Tue 01-28 to Tue 02-04 off; Sun 01-26 and Sat 02-08 are 调休
+# working days. Working days around it: Sun 01-26, Mon 01-27, | Wed 02-05, Thu 02-06,
+# Fri 02-07, Sat 02-08, Mon 02-10, Tue 02-11.
+
+
+def test_a_request_filed_in_the_spring_festival_is_due_a_day_after_one_filed_before_it():
+    monday = at(2025, 1, 27, 10)  # a working day, in working hours
+    saturday = at(2025, 2, 1, 10)  # inside the holiday
+    assert received_at(CAL, monday) == monday
+    assert received_at(CAL, saturday) == at(2025, 2, 5, 8, 30)
+    assert add_working_days(CAL, monday, 1) == at(2025, 2, 5, 17, 30)
+    assert add_working_days(CAL, saturday, 1) == at(2025, 2, 6, 17, 30)
+    assert add_working_days(CAL, monday, 5) == at(2025, 2, 10, 17, 30)
+    assert add_working_days(CAL, saturday, 5) == at(2025, 2, 11, 17, 30)
+    assert add_working_days(CAL, monday, 0) == at(2025, 1, 27, 17, 30)
+    assert add_working_days(CAL, saturday, 0) == at(2025, 2, 5, 17, 30)
+
+
+def test_a_request_filed_on_the_eve_of_the_spring_festival_counts_from_after_it():
+    assert received_at(CAL, at(2025, 1, 27, 18)) == at(2025, 2, 5, 8, 30)
+    assert add_working_days(CAL, at(2025, 1, 27, 18), 1) == at(2025, 2, 6, 17, 30)
+    # The make-up Sunday before it is a working day: filed there at 10:00, due Monday.
+    assert add_working_days(CAL, at(2025, 1, 26, 10), 1) == at(2025, 1, 27, 17, 30)
+    # An ordinary Saturday before that is received on the make-up Sunday.
+    assert add_working_days(CAL, at(2025, 1, 25, 10), 1) == at(2025, 1, 27, 17, 30)
+    # Hour limits start at the same moment: Sat 02-01 + 4 working hours = Wed 02-05 12:30.
+    assert add_working_hours(CAL, at(2025, 2, 1, 10), 4) == at(2025, 2, 5, 12, 30)
+
+
+def test_an_extension_moves_a_closing_time_deadline_by_exactly_n_working_days():
+    # 17:30 is after hours for a new request, but a deadline is not a request.
+    assert add_extension_days(CAL, at(2025, 1, 27, 17, 30), 1) == at(2025, 2, 5, 17, 30)
+    assert add_extension_days(CAL, at(2025, 2, 7, 17, 30), 1) == at(2025, 2, 8, 17, 30)
 
 
 def test_zero_working_days_means_the_end_of_today_if_still_open():
@@ -398,12 +471,10 @@ def test_add_working_days_always_lands_at_closing_on_a_working_day_and_is_monoto
             assert result > start
             elapsed = working_days_between(CAL, start, result)
             assert Decimal(n) <= elapsed <= Decimal(n + 1), (start, n, elapsed)
-            if n == 1:
-                # n=0 means "end of today"; when today is closed, it coincides with n=1.
-                open_today = CAL.is_working_day(start.date()) and start.time() < CLOSE
-                gap = working_days_between(CAL, previous, result)
-                assert gap == (Decimal("1.00") if open_today else Decimal("0.00")), start
-            elif n > 1:
+            receipt = received_at(CAL, start)
+            assert result == add_working_days(CAL, receipt, n), (start, n)
+            assert CAL.count_working_days(receipt.date() + timedelta(days=1), result.date()) == n
+            if n >= 1:
                 assert result > previous
                 assert working_days_between(CAL, previous, result) == Decimal("1.00")
             previous = result
