@@ -5,11 +5,14 @@ import os
 from celery import Celery
 from celery.schedules import crontab
 
+from ops.logging import connect_celery_signals
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
 
 app = Celery("crm", include=["crm.tasks"])
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+connect_celery_signals()  # request ids follow the work into tasks (ops/logging.py)
 
 # The filesystem broker (the no-server default) needs its folders before anyone publishes.
 _folders = app.conf.broker_transport_options or {}

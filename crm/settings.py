@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 
+from crm.lib.storage_url import storages_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -48,6 +50,9 @@ INSTALLED_APPS = [
     "csp",
     "rest_framework",
     "drf_spectacular",
+    "django_prometheus",
+    "health_check",
+    "ops",
     "accounts",
     "enterprises",
     "issues",
@@ -57,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ops.logging.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -71,6 +78,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes goes last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "crm.urls"
@@ -163,8 +171,11 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "/media-not-served/"  # attachments are served only through permission-checked views
+# Local disk by default; an S3-compatible bucket shared by every process when MEDIA_STORAGE_URL
+# is set (crm/lib/storage_url.py). Attachments use the "private" storage.
+MEDIA_STORAGE_URL = env.str("MEDIA_STORAGE_URL", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **storages_from_url(MEDIA_STORAGE_URL),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -255,11 +266,24 @@ EMAIL_URL = env.str("EMAIL_URL", default="")
 if EMAIL_URL:
     vars().update(env.email_url("EMAIL_URL"))
 
+# One line per record on stdout; LOG_FORMAT=json (the production default) for log shippers. Every
+# record carries the request id (ops/logging.py), also in Celery tasks queued by that request.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "ops.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "json": {"()": "ops.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
@@ -273,3 +297,8 @@ QINQING_SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.LogSMSBa
 # Supervision ladder (DESIGN §6): overdue working days before the 督办 notice and the 提级.
 ISSUE_SUPERVISION_NOTICE_DAYS = env.int("ISSUE_SUPERVISION_NOTICE_DAYS", default=2)
 ISSUE_ESCALATION_DAYS = env.int("ISSUE_ESCALATION_DAYS", default=5)
+# --- Operations -------------------------------------------------------------------------------
+# Who may scrape /metrics (Prometheus); everyone else gets 404.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+# /health/ready/ reports the beat as degraded when its heartbeat (every minute) is older than this.
+QINQING_BEAT_STALE_SECONDS = env.int("BEAT_STALE_SECONDS", default=300)

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+from ops import health
+from ops import views as ops_views
 
 admin.site.site_header = "亲清 · 系统管理"
 admin.site.site_title = "亲清"
@@ -16,6 +18,9 @@ urlpatterns = [
     path("issues/", include("issues.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
+    path("health/", health.liveness, name="health"),
+    path("health/ready/", health.readiness, name="health-ready"),
+    path("metrics", ops_views.metrics, name="metrics"),
 ]
 
 if settings.DEBUG:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from issues.supervision import supervision_sweep
+from ops.beacons import beacon_touch
 
 
 @shared_task(
@@ -16,4 +17,6 @@ from issues.supervision import supervision_sweep
 def issues_supervision_sweep_task(self) -> dict:
     """Take the supervision ladder's due steps (warning, reminder, supervision notice,
     escalation). Idempotent: a retried or doubled run sends nothing twice."""
-    return supervision_sweep().as_dict()
+    result = supervision_sweep().as_dict()
+    beacon_touch(name="supervision_sweep")
+    return result

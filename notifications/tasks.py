@@ -6,6 +6,7 @@ from celery import shared_task
 
 from notifications.delivery import deliveries_due_ids, deliveries_release_stale, delivery_send
 from notifications.outbox import publish
+from ops.beacons import beacon_touch
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -19,4 +20,6 @@ def deliveries_retry_pending_task() -> int:
     """Every minute (beat): release expired claims and queue every pending delivery that is due —
     failed attempts waiting for their retry, and deliveries queued while the broker was down."""
     deliveries_release_stale()
-    return publish(deliveries_due_ids())
+    queued = publish(deliveries_due_ids())
+    beacon_touch(name="delivery_retry")
+    return queued

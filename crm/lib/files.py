@@ -23,11 +23,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
-from django.utils.functional import cached_property
+from django.utils.functional import LazyObject, cached_property, empty
 from django.utils.translation import gettext_lazy as _
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -215,10 +217,24 @@ class PrivateStorage(FileSystemStorage):
         return None
 
 
-_PRIVATE = PrivateStorage()
+class _PrivateStorageProxy(LazyObject):
+    """`storages["private"]`, resolved when first used and again after STORAGES changes: the
+    local PrivateStorage by default, an S3-compatible bucket when MEDIA_STORAGE_URL is set."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
 
 
-def private_storage() -> PrivateStorage:
+_PRIVATE = _PrivateStorageProxy()
+
+
+@receiver(setting_changed)
+def _reset_private_storage(*, setting, **kwargs):
+    if setting == "STORAGES":
+        _PRIVATE._wrapped = empty
+
+
+def private_storage():
     """The storage of attachments (use as `FileField(storage=private_storage)`)."""
     return _PRIVATE
 
