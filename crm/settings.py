@@ -294,6 +294,10 @@ QINQING_SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 ISSUE_REOPEN_WINDOW_DAYS = env.int("ISSUE_REOPEN_WINDOW_DAYS", default=30)
 # Dotted path of the SMS backend (notifications.sms); the default writes messages to the log.
 QINQING_SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.LogSMSBackend")
+# A delivery claimed by a worker that died is handed to another after this lease (seconds).
+QINQING_DELIVERY_LEASE_SECONDS = env.int("DELIVERY_LEASE_SECONDS", default=600)
+# Where notifications.sms.FileSMSBackend appends messages (staging machines, the soak run).
+QINQING_SMS_FILE = env.str("SMS_FILE", default=str(VAR_DIR / "sms.jsonl"))
 # Supervision ladder (DESIGN §6): overdue working days before the 督办 notice and the 提级.
 ISSUE_SUPERVISION_NOTICE_DAYS = env.int("ISSUE_SUPERVISION_NOTICE_DAYS", default=2)
 ISSUE_ESCALATION_DAYS = env.int("ISSUE_ESCALATION_DAYS", default=5)

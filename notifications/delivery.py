@@ -4,7 +4,8 @@ Exactly-once from the product's side: a delivery is claimed with a conditional U
 (`pending` and due → `sending`), so two tasks for the same row — a retried task, or two sweeps
 that queued it at once — cannot both send it. Failures are retried with exponential backoff up to
 `MAX_ATTEMPTS`, then the delivery is given up. A claim that is never settled (the worker died
-mid-send) expires after `SENDING_LEASE` and the sweep makes the row pending again: the message
+mid-send) expires after the lease (`sending_lease()`, 10 minutes unless DELIVERY_LEASE_SECONDS
+says otherwise) and the sweep makes the row pending again: the message
 may then go out twice, which we prefer to losing it.
 
 These functions run outside any transaction on purpose: the claim must be committed (visible to
@@ -30,7 +31,6 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(hours=1)
-SENDING_LEASE = timedelta(minutes=10)
 SWEEP_BATCH = 500
 EMAIL_TIMEOUT_SECONDS = 30
 Status = Delivery.Status
@@ -38,6 +38,12 @@ Status = Delivery.Status
 
 class PermanentDeliveryError(Exception):
     """Retrying cannot help (no robot any more, a revoked webhook …): the delivery fails now."""
+
+
+def sending_lease() -> timedelta:
+    """How long a claim holds before the sweep may hand the delivery to another worker. Longer
+    than any send can take (the e-mail timeout is 30 s)."""
+    return timedelta(seconds=settings.QINQING_DELIVERY_LEASE_SECONDS)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -81,7 +87,9 @@ def delivery_claim(*, delivery_id: int) -> bool:
     now = timezone.now()
     claimed = Delivery.objects.filter(
         pk=delivery_id, status=Status.PENDING, next_attempt_at__lte=now
-    ).update(status=Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + SENDING_LEASE)
+    ).update(
+        status=Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + sending_lease()
+    )
     return claimed == 1
 
 

@@ -7,7 +7,9 @@ to the log so that nothing leaves the machine until a gateway is configured.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -47,6 +49,20 @@ class LocmemSMSBackend(BaseSMSBackend):
 
     def send(self, *, phone: str, text: str) -> None:
         self.outbox.append(SMSMessage(phone=phone, text=text))
+
+
+class FileSMSBackend(BaseSMSBackend):
+    """Appends each message as one JSON line to `settings.QINQING_SMS_FILE` (for staging
+    machines and the multi-process soak run, which counts what was really sent). One write with
+    O_APPEND per message, so several worker processes never interleave lines."""
+
+    def send(self, *, phone: str, text: str) -> None:
+        line = json.dumps({"phone": phone, "text": text, "pid": os.getpid()}, ensure_ascii=False)
+        fd = os.open(settings.QINQING_SMS_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+        try:
+            os.write(fd, (line + "\n").encode())
+        finally:
+            os.close(fd)
 
 
 def get_sms_backend() -> BaseSMSBackend:

@@ -215,7 +215,7 @@ def test_the_retry_sweep_runs_every_minute_on_the_beat():
         "task": "notifications.tasks.deliveries_retry_pending_task",
         "schedule": 60.0,
     }
-    assert timedelta(minutes=1) < sending.SENDING_LEASE
+    assert timedelta(minutes=1) < sending.sending_lease()
 
 
 def test_the_smtp_connection_is_bounded_by_a_timeout(email_delivery, settings):
@@ -225,3 +225,15 @@ def test_the_smtp_connection_is_bounded_by_a_timeout(email_delivery, settings):
         smtp.side_effect = ConnectionRefusedError("refused")
         assert delivery_send(delivery_id=email_delivery.pk) == Status.PENDING
     assert smtp.call_args.kwargs["timeout"] == sending.EMAIL_TIMEOUT_SECONDS
+
+
+def test_the_file_sms_backend_appends_one_json_line_per_message(settings, tmp_path):
+    import json
+
+    from notifications.sms import FileSMSBackend
+
+    settings.QINQING_SMS_FILE = str(tmp_path / "sms.jsonl")
+    FileSMSBackend().send(phone="13800000000", text="诉求已派单")
+    FileSMSBackend().send(phone="13800000001", text="第二条\n两行")
+    lines = (tmp_path / "sms.jsonl").read_text().splitlines()
+    assert [json.loads(x)["text"] for x in lines] == ["诉求已派单", "第二条\n两行"]
