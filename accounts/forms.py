@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
-        label=_("用户名"),
+        label=_("用户名或手机号"),
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
     password = forms.CharField(

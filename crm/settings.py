@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "visits",
     "workcalendar",
     "notifications",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -130,7 +131,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # a username or a mobile number (enterprise contacts, DESIGN §9)
+    "accounts.backends.PhoneOrUsernameBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

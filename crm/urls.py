@@ -16,6 +16,7 @@ urlpatterns = [
     path("enterprises/", include("enterprises.urls")),
     path("notifications/", include("notifications.urls")),
     path("issues/", include("issues.urls")),
+    path("portal/", include("portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
     path("health/", health.liveness, name="health"),

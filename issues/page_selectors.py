@@ -54,6 +54,9 @@ def issue_page_context(*, user, issue: Issue, failed_form=None) -> dict:
         "failed_form": failed_form,
     }
     if staff:
+        revisits = [e for e in context["timeline"] if e.kind == "revisit"]
+        # Who gave the latest rating: the enterprise itself (portal), its liaison or a dispatcher.
+        context["rated_by"] = (revisits[-1].data or {}).get("by", "") if revisits else ""
         context["history"] = history_entries(issue)
         context["extensions"] = list(
             ExtensionRequest.objects.filter(issue=issue).select_related(

@@ -119,6 +119,7 @@ EVENT_DATA_LABELS = {
     "days": _("延期工作日"),
     "outcome": _("办理结果"),
     "satisfaction": _("满意度"),
+    "by": _("评价人"),
     "question": _("需补充内容"),
     "reply": _("答复"),
     "outcome_reason": _("释因说明"),
@@ -132,6 +133,7 @@ EVENT_DATA_LABELS = {
 }
 
 EVENT_VALUE_LABELS = {
+    "by": {"enterprise": _("企业自评"), "liaison": _("联络员回访"), "dispatcher": _("派单员回访")},
     "ruling": {"redispatch": _("改派其他单位"), "reject": _("驳回退回，原单位继续办理")},
     "decision": {
         "approve": _("同意"),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from issues.attachments import issue_attachment_response
 from issues.forms import action_form
 from issues.page_selectors import issue_attachment_of_issue, issue_page_context
-from issues.selectors import issue_available_actions, issue_get_for_user
+from issues.selectors import issue_available_actions, issue_get_for_user, issue_is_staff_view
 from issues.services import WorkflowError, issue_transition
 from issues.workflow import ACTIONS
 
@@ -26,6 +26,10 @@ def _render_issue(request, context, *, status=200):
 @login_required
 def issue_detail(request, pk: int):
     issue = issue_get_for_user(user=request.user, pk=pk)
+    if not issue_is_staff_view(user=request.user, issue=issue):
+        # The enterprise side reads its requests in the portal (links in notifications and
+        # e-mails point here whoever receives them).
+        return redirect("portal:request", pk=issue.pk)
     return _render_issue(request, issue_page_context(user=request.user, issue=issue))
 
 

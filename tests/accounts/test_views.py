@@ -77,7 +77,7 @@ def test_logout_needs_a_post(client, world):
         ("leader", ["工作台"], ["系统管理"]),
         ("liaison", ["工作台"], ["系统管理"]),
         ("handler", ["工作台"], ["系统管理"]),
-        ("enterprise_user", ["工作台"], ["系统管理"]),
+        # enterprise_user: the workbench sends them to the portal (tests/portal)
         ("outsider", ["工作台"], ["系统管理"]),
     ],
 )

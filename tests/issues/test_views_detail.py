@@ -181,8 +181,8 @@ def test_internal_comments_never_reach_the_enterprise_user(client, world, make_i
         {"comment-text": "已联系企业负责人", "comment-visibility": "public"},
     )
     assert IssueComment.objects.filter(issue=issue).count() == 2
-    client.force_login(world.enterprise_user)
-    html = client.get(reverse("issues:detail", args=[issue.pk])).content.decode()
+    client.force_login(world.enterprise_user)  # the enterprise side reads it in the portal
+    html = client.get(reverse("issues:detail", args=[issue.pk]), follow=True).content.decode()
     assert "已联系企业负责人" in html
     assert "企业资质存疑" not in html
     assert "变更记录" not in html
@@ -197,8 +197,8 @@ def test_internal_events_are_hidden_from_the_enterprise_and_marked_for_staff(
     client, world, make_issue
 ):
     issue = make_issue("returned")  # "return" is an internal event
-    client.force_login(world.enterprise_user)
-    html = client.get(reverse("issues:detail", args=[issue.pk])).content.decode()
+    client.force_login(world.enterprise_user)  # the enterprise side reads it in the portal
+    html = client.get(reverse("issues:detail", args=[issue.pk]), follow=True).content.decode()
     assert 'data-testid="event-return"' not in html
     assert "不属于本单位职责" not in html
     client.force_login(world.dispatcher)
@@ -265,7 +265,8 @@ def test_internal_attachments_are_not_offered_to_the_enterprise(client, world, m
     assert attachment.is_public is False
     client.force_login(world.enterprise_user)
     assert (
-        "内部核查.pdf" not in client.get(reverse("issues:detail", args=[issue.pk])).content.decode()
+        "内部核查.pdf"
+        not in client.get(reverse("issues:detail", args=[issue.pk]), follow=True).content.decode()
     )
     url = reverse("issues:attachment", args=[issue.pk, attachment.pk])
     assert client.get(url).status_code == 404
