@@ -203,8 +203,12 @@ REFUSALS = {
     Invitation.Status.USED: _(
         "该邀请链接已经使用过，每个链接只能使用一次。请直接登录，或联系联络员重新邀请。"
     ),
-    Invitation.Status.EXPIRED: gettext_lazy("该邀请链接已过期（有效期 7 天）。请联系您的联络员重新发送邀请。"),
-    Invitation.Status.REVOKED: gettext_lazy("该邀请链接已作废。请使用最新收到的邀请链接，或联系您的联络员。"),
+    Invitation.Status.EXPIRED: gettext_lazy(
+        "该邀请链接已过期（有效期 7 天）。请联系您的联络员重新发送邀请。"
+    ),
+    Invitation.Status.REVOKED: gettext_lazy(
+        "该邀请链接已作废。请使用最新收到的邀请链接，或联系您的联络员。"
+    ),
 }
 UNKNOWN_LINK = gettext_lazy("邀请链接无效，请检查链接是否完整，或联系您的联络员。")
 

@@ -126,7 +126,7 @@ def test_an_invited_contact_files_follows_rates_and_signs_off_on_a_phone(page_fa
     contact.goto("/portal/")
     contact.get_by_test_id(f"rate-{issue.pk}").click()
     rate = contact.get_by_test_id("act-revisit")
-    rate.get_by_label("不满意").check()
+    rate.get_by_label("不满意", exact=True).check()
     rate.get_by_label("说说您的看法（不满意时必填）").fill("到岗仅 3 人，仍缺 17 人。")
     shot(contact, "portal-08-rate-dissatisfied")
     contact.get_by_test_id("submit-revisit").click()
