@@ -20,14 +20,14 @@ psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $DB" postgres
 psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $DB" postgres
 "$PY" manage.py migrate --noinput -v0
 "$PY" manage.py seed_demo >/dev/null
-"$PY" manage.py shell -c "
+"$PY" manage.py shell -v0 -c "
 from django.core.files.uploadedfile import SimpleUploadedFile
 from issues.models import Issue
 from issues.services import issue_transition
 for n, issue in enumerate(Issue.objects.filter(state='in_progress').select_related('lead_unit')[:5]):
-    handler = issue.lead_unit.memberships.filter(role='handler').first().person
+    handler = issue.lead_unit.memberships.filter(role='handler').first().user
     pdf = SimpleUploadedFile(f'备份{n}.pdf', b'%PDF-1.7\n% backup ' + str(n).encode() + b'\n%%EOF\n')
-    issue_transition(issue=issue, action='attach', actor=handler, file=pdf, is_public=True)
+    issue_transition(issue_id=issue.pk, action='attach', actor=handler, file=pdf, is_public=True)
 "
 snapshot "$WORK/before.txt"
 files="$(find "$MEDIA_ROOT" -type f | wc -l)"
