@@ -107,7 +107,9 @@ def verify(report_path: str) -> int:
     sent = list(
         Delivery.objects.filter(status="sent", channel="sms").values_list("address", "body")
     )
-    lines = [json.loads(x) for x in Path(settings.QINQING_SMS_FILE).read_text().splitlines() if x]
+    sink = Path(settings.QINQING_SMS_FILE)
+    text = sink.read_text() if sink.exists() else ""
+    lines = [json.loads(x) for x in text.splitlines() if x]
     sent_keys: dict[tuple, int] = {}
     for key in sent:
         sent_keys[key] = sent_keys.get(key, 0) + 1

@@ -17,9 +17,9 @@ PY="${PY:-$ROOT/.venv/bin/python}"
 BIN="$(dirname "$PY")"
 N="${SOAK_ISSUES:-40}"
 WORK="$(mktemp -d /tmp/qinqing-soak.XXXXXX)"
-REDIS_PORT="${SOAK_REDIS_PORT:-6391}"
+REDIS_PORT="${SOAK_REDIS_PORT:-16391}"
+WEB_A=18101 WEB_B=18102 PROXY=18100
 DB="qinqing_soak"
-PIDS=()
 
 log() { echo "soak: $(date -u +%H:%M:%S) $*"; }
 
@@ -31,13 +31,14 @@ fi
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
 cleanup() {
+  # Every process of the run (also those the fault injector restarted) names $WORK on its
+  # command line: stop them all, gently first.
   set +e
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
   [ -f "$WORK/nginx.pid" ] && kill -QUIT "$(cat "$WORK/nginx.pid")" 2>/dev/null
+  pkill -TERM -f "$WORK" 2>/dev/null
   redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1
   sleep 2
-  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; done
-  pkill -KILL -f "qinqing-soak-marker" 2>/dev/null
+  pkill -KILL -f "$WORK" 2>/dev/null
 }
 trap cleanup EXIT
 
@@ -70,23 +71,18 @@ export SOAK_PLAN
 
 web_start() {  # $1 = port
   "$BIN/gunicorn" -c deploy/gunicorn.conf.py --bind "127.0.0.1:$1" --workers 2 \
-    --pid "$WORK/web-$1.pid" --name "qinqing-soak-marker-web-$1" crm.wsgi \
-    >>"$WORK/web-$1.log" 2>&1 &
-  PIDS+=($!)
+    --pid "$WORK/web-$1.pid" crm.wsgi >>"$WORK/web-$1.log" 2>&1 &
 }
 worker_start() {  # $1 = name
   "$BIN/celery" -A crm worker -c 2 -n "$1@soak" --without-mingle --without-gossip \
-    --loglevel=WARNING >>"$WORK/$1.log" 2>&1 &
-  echo $! >"$WORK/$1.pid"
-  PIDS+=($!)
+    --pidfile="$WORK/$1.pid" --loglevel=WARNING >>"$WORK/$1.log" 2>&1 &
 }
 
-web_start 8101
-web_start 8102
+web_start $WEB_A
+web_start $WEB_B
 worker_start w1
 worker_start w2
 "$BIN/celery" -A crm beat -s "$WORK/beat-schedule" --loglevel=WARNING >>"$WORK/beat.log" 2>&1 &
-PIDS+=($!)
 
 cat >"$WORK/nginx.conf" <<EOF
 worker_processes 1;
@@ -101,12 +97,12 @@ http {
   uwsgi_temp_path $WORK/nginx-uwsgi;
   scgi_temp_path $WORK/nginx-scgi;
   upstream qinqing_web {
-    server 127.0.0.1:8101 max_fails=1 fail_timeout=3s;
-    server 127.0.0.1:8102 max_fails=1 fail_timeout=3s;
+    server 127.0.0.1:$WEB_A max_fails=1 fail_timeout=3s;
+    server 127.0.0.1:$WEB_B max_fails=1 fail_timeout=3s;
     keepalive 16;
   }
   server {
-    listen 127.0.0.1:8100;
+    listen 127.0.0.1:$PROXY;
     client_max_body_size 21m;
     location / {
       proxy_pass http://qinqing_web;
@@ -118,9 +114,9 @@ http {
 EOF
 "$NGINX" -c "$WORK/nginx.conf" -p "$WORK" 2>>"$WORK/nginx-error.log"
 for _ in $(seq 100); do
-  curl -fs -o /dev/null http://127.0.0.1:8100/health/ && break; sleep 0.3
+  curl -fs -o /dev/null "http://127.0.0.1:$PROXY/health/" && break; sleep 0.3
 done
-log "up: nginx :8100 → gunicorn :8101 + :8102 (2 workers each), celery w1 + w2, beat"
+log "up: nginx :$PROXY → gunicorn :$WEB_A + :$WEB_B (2 workers each), celery w1 + w2, beat"
 
 faults() {
   sleep "${SOAK_FAULT_AT:-8}"
@@ -129,11 +125,11 @@ faults() {
   kill -KILL "$(cat "$WORK/w1.pid")" 2>/dev/null || true
   sleep 3; worker_start w1; log "restarted w1"
   sleep 4
-  local web_pid; web_pid="$(cat "$WORK/web-8102.pid")"
-  log "FAULT SIGKILL web instance :8102 (master $web_pid and its workers)"
+  local web_pid; web_pid="$(cat "$WORK/web-$WEB_B.pid")"
+  log "FAULT SIGKILL web instance :$WEB_B (master $web_pid and its workers)"
   pkill -KILL -P "$web_pid" 2>/dev/null || true
   kill -KILL "$web_pid" 2>/dev/null || true
-  sleep 3; web_start 8102; log "restarted web :8102"
+  sleep 3; web_start $WEB_B; log "restarted web :$WEB_B"
   sleep 4
   log "FAULT restart redis (queued tasks and cache lost)"
   redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
@@ -143,7 +139,7 @@ faults &
 FAULTS=$!
 
 log "driving $N issues"
-"$PY" deploy/soak.py drive http://127.0.0.1:8100 "$N" "$WORK/report.json"
+"$PY" deploy/soak.py drive "http://127.0.0.1:$PROXY" "$N" "$WORK/report.json"
 wait "$FAULTS" || true
 
 log "waiting for the outbox to drain (lease ${DELIVERY_LEASE_SECONDS}s + the beat's retry sweep)"
