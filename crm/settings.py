@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "workcalendar",
     "notifications",
     "portal",
+    "cockpit",
 ]
 
 MIDDLEWARE = [

@@ -283,6 +283,8 @@ class Issue(models.Model):
     revisit_deadline = models.DateTimeField(_("回访期限"), null=True, blank=True)
     paused_at = models.DateTimeField(_("暂停计时于"), null=True, blank=True)
     paused_total = models.DurationField(_("累计暂停"), default=timedelta)
+    # The same pauses counted in working time (the cockpit's resolution time excludes them).
+    paused_business = models.DurationField(_("累计暂停（工作时间）"), default=timedelta)
     acknowledged_on_time = models.BooleanField(_("按时签收"), null=True, blank=True)
     resolved_on_time = models.BooleanField(_("按时办结"), null=True, blank=True)
 

@@ -24,10 +24,30 @@ from issues.models import (
 )
 from issues.services.core import Step, WorkflowError
 from issues.workflow import ENDED_STATES, Outcome, Satisfaction
+from workcalendar.selectors import get_work_calendar
+from workcalendar.worktime import working_time_between
 
 
 def _on_time(now, deadline) -> bool | None:
     return None if deadline is None else now <= deadline
+
+
+def _business_seconds(start, end) -> int:
+    """Working time between two instants on the working calendar, in seconds."""
+    if start is None or end <= start:
+        return 0
+    return int(working_time_between(get_work_calendar(), start, end).total_seconds())
+
+
+def _timing_facts(*, now, deadline, work_seconds: int) -> dict:
+    """What acknowledge and resolve events carry for the cockpit (DESIGN §10): the deadline in
+    force at that moment, whether it was met, and the business time it took — so no later
+    change of limits or calendar alters a past period's figures."""
+    return {
+        "deadline": deadline.isoformat() if deadline is not None else None,
+        "on_time": _on_time(now, deadline),
+        "work_seconds": work_seconds,
+    }
 
 
 def _unit(value) -> Unit:
@@ -101,6 +121,13 @@ def acknowledge(step: Step) -> None:
     ):
         issue.handler = step.actor  # whoever signs for the unit handles it until reassigned
     step.event_data.update(unit_id=issue.lead_unit_id, unit=str(issue.lead_unit))
+    step.event_data.update(
+        _timing_facts(
+            now=step.now,
+            deadline=issue.ack_deadline,
+            work_seconds=_business_seconds(issue.dispatched_at, step.now),
+        )
+    )
 
 
 def return_(step: Step) -> None:
@@ -147,8 +174,11 @@ def _end_pause(step: Step) -> None:
     if issue.paused_at is not None:
         paused = max(step.now - issue.paused_at, timedelta(0))
         issue.paused_total += paused
+        business = _business_seconds(issue.paused_at, step.now)
+        issue.paused_business += timedelta(seconds=business)
         issue.paused_at = None
         step.event_data["paused_seconds"] = int(paused.total_seconds())
+        step.event_data["paused_business_seconds"] = business
 
 
 def answer(step: Step) -> None:
@@ -281,6 +311,15 @@ def resolve(step: Step) -> None:
     issue.first_resolved_at = issue.first_resolved_at or step.now
     issue.resolved_on_time = _on_time(step.now, issue.resolve_deadline)
     step.event_data.update(outcome=outcome, reply=reply)
+    paused = int(issue.paused_business.total_seconds())
+    step.event_data.update(
+        _timing_facts(
+            now=step.now,
+            deadline=issue.resolve_deadline,
+            work_seconds=max(_business_seconds(issue.registered_at, step.now) - paused, 0),
+        ),
+        paused_business_seconds=paused,
+    )
     if outcome == Outcome.EXPLAINED:
         step.event_data.update(outcome_reason=reason, policy_basis=basis)
 

@@ -1,0 +1,275 @@
+"""The figures of DESIGN §10, counted on the `Fact` rows (the fast path).
+
+Every figure is a count of issues selected by one condition on the facts, so the same condition
+gives the number, its drill-down list (`issue_ids_for`) and its breakdowns. `conditions(s, e)`
+takes the period's bounds either as datetimes (a period) or as bucket columns (a trend), so a
+trend is one grouped query. Each condition selects at most one fact per issue by construction
+(the span that contains the period's end, the first acknowledgement / resolution in the period,
+the latest revisit in the period, the one dispatch), so COUNT(*) counts issues.
+
+`cockpit.recompute` computes the same counts from the events alone; the tests hold them equal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Least, Substr
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Region
+from cockpit.models import Fact
+
+K = Fact.Kind
+S = Fact.Status
+
+
+def _in_period(s, e) -> Q:
+    return Q(t__gte=s, t__lt=e)
+
+
+def conditions(s, e) -> dict[str, Q]:
+    """The counting conditions for the period [s, e), as of e (see the module doc)."""
+    span = Q(kind=K.SPAN, span_start__lt=e) & (Q(span_end__gte=e) | Q(span_end__isnull=True))
+    accepted = span & ~Q(status=S.ENDED)
+    done = span & Q(status=S.DONE)
+    first_ack = Q(kind=K.ACK) & (Q(prev_at__isnull=True) | Q(prev_at__lt=s))
+    acked = first_ack & Q(flag__isnull=False)
+    first_res = Q(kind=K.RESOLVE) & (Q(prev_at__isnull=True) | Q(prev_at__lt=s))
+    resolved = first_res & Q(flag__isnull=False)
+    revisited = Q(kind=K.REVISIT) & (Q(next_at__isnull=True) | Q(next_at__gte=e))
+    dispatched = Q(kind=K.DISPATCH)
+    return {
+        "accepted": accepted,
+        "done": done,
+        "outcome_solved": done & Q(outcome="solved"),
+        "outcome_partly_solved": done & Q(outcome="partly_solved"),
+        "outcome_explained": done & Q(outcome="explained"),
+        "acked": acked,
+        "acked_on_time": acked & Q(flag=True),
+        "ack_timed": first_ack & Q(flag__isnull=False, seconds__isnull=False),
+        "resolved": resolved,
+        "resolved_on_time": resolved & Q(flag=True),
+        "resolve_timed": Q(kind=K.RESOLVE, first_ever=True, seconds__isnull=False),
+        "revisited": revisited,
+        "satisfied": revisited & Q(flag=True),
+        "reworked": revisited & Q(mark_at__lt=e),
+        "dispatched": dispatched,
+        "returned": dispatched & Q(mark_at__lt=e),
+    }
+
+
+COUNT_KEYS = tuple(conditions(None, None))
+SUM_KEYS = {"ack_seconds": "ack_timed", "resolve_seconds": "resolve_timed"}
+
+
+def aggregates(s, e) -> dict:
+    conds = conditions(s, e)
+    result = {key: Count("pk", filter=q) for key, q in conds.items()}
+    for key, base in SUM_KEYS.items():
+        result[key] = Sum("seconds", filter=conds[base])
+    return result
+
+
+def _clean(row: dict) -> dict[str, int]:
+    return {k: int(row.get(k) or 0) for k in (*COUNT_KEYS, *SUM_KEYS)}
+
+
+# --- What the page shows ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rate:
+    key: str
+    label: str
+    definition: str
+    num_key: str
+    den_key: str
+
+
+RATES = (
+    Rate(
+        "done_rate",
+        _("办结率"),
+        _("本期受理的诉求中，截至期末处于已办结或已销号状态的件数 ÷ 受理量"),
+        "done",
+        "accepted",
+    ),
+    Rate(
+        "solve_rate",
+        _("解决率"),
+        _("本期受理的诉求中，截至期末已办结且最近一次办结结果为“已解决”的件数 ÷ 受理量"),
+        "outcome_solved",
+        "accepted",
+    ),
+    Rate(
+        "partly_rate",
+        _("部分解决占比"),
+        _("已办结且最近一次办结结果为“部分解决”的件数 ÷ 受理量"),
+        "outcome_partly_solved",
+        "accepted",
+    ),
+    Rate(
+        "explained_rate",
+        _("已释因占比"),
+        _("已办结且最近一次办结结果为“已释因”的件数 ÷ 受理量"),
+        "outcome_explained",
+        "accepted",
+    ),
+    Rate(
+        "ack_rate",
+        _("按时签收率"),
+        _("本期签收的诉求中，在签收当时有效的签收时限内签收的件数 ÷ 本期签收件数"),
+        "acked_on_time",
+        "acked",
+    ),
+    Rate(
+        "on_time_rate",
+        _("按时办结率"),
+        _(
+            "本期内首次办结的诉求中，该次办结未超过当时有效办理期限（含批准延期、扣除待企业补充）"
+            "的件数 ÷ 本期内有办结的件数"
+        ),
+        "resolved_on_time",
+        "resolved",
+    ),
+    Rate(
+        "satisfaction_rate",
+        _("满意率"),
+        _("本期回访的诉求中，本期最近一次回访为“满意”或“基本满意”的件数 ÷ 本期回访件数"),
+        "satisfied",
+        "revisited",
+    ),
+    Rate(
+        "rework_rate",
+        _("重办率"),
+        _("本期回访的诉求中，截至期末有过重办（不满意回访或企业重新办理）的件数 ÷ 本期回访件数"),
+        "reworked",
+        "revisited",
+    ),
+    Rate(
+        "return_rate",
+        _("退单率"),
+        _("本期派单的诉求中，截至期末被承办单位退回过的件数 ÷ 本期派单件数"),
+        "returned",
+        "dispatched",
+    ),
+)
+RATE_BY_KEY = {r.key: r for r in RATES}
+
+COUNT_LABELS = {
+    "accepted": _("受理量"),
+    "done": _("办结件数"),
+    "outcome_solved": _("已解决件数"),
+    "outcome_partly_solved": _("部分解决件数"),
+    "outcome_explained": _("已释因件数"),
+    "acked": _("签收件数"),
+    "acked_on_time": _("按时签收件数"),
+    "resolved": _("办结（本期首次）件数"),
+    "resolved_on_time": _("按时办结件数"),
+    "revisited": _("回访件数"),
+    "satisfied": _("满意件数"),
+    "reworked": _("重办件数"),
+    "dispatched": _("派单件数"),
+    "returned": _("退单件数"),
+    "ack_timed": _("计入签收用时的件数"),
+    "resolve_timed": _("计入办理用时的件数"),
+}
+ACCEPTED_DEFINITION = _("本期登记的诉求件数（截至期末已撤回或已合并的不计）")
+ACK_TIME_DEFINITION = _("本期签收的诉求，从最近一次派单到签收的工作时长（小时）的平均值")
+RESOLVE_TIME_DEFINITION = _(
+    "本期内首次办结的诉求，从登记到首次办结的工作日数的平均值，扣除待企业补充的时间"
+)
+
+BUSINESS_DAY_SECONDS = 9 * 3600  # 08:30–17:30, as workcalendar's default business day
+
+
+def percent(num: int, den: int) -> float | None:
+    return None if not den else round(num * 100.0 / den, 1)
+
+
+@dataclass
+class Figures:
+    """The counts of one period (or one breakdown row) and what the page derives from them."""
+
+    counts: dict[str, int]
+    label: str = ""
+    key: object = None
+    rates: dict[str, float | None] = field(init=False)
+
+    def __post_init__(self) -> None:
+        c = self.counts
+        self.rates = {r.key: percent(c[r.num_key], c[r.den_key]) for r in RATES}
+
+    def __getitem__(self, key):
+        return self.counts[key]
+
+    @property
+    def ack_hours(self) -> float | None:
+        n = self.counts["ack_timed"]
+        return round(self.counts["ack_seconds"] / n / 3600, 1) if n else None
+
+    @property
+    def resolve_days(self) -> float | None:
+        n = self.counts["resolve_timed"]
+        return round(self.counts["resolve_seconds"] / n / BUSINESS_DAY_SECONDS, 1) if n else None
+
+
+# --- Queries ----------------------------------------------------------------------------------
+
+
+def figures(facts: QuerySet[Fact], *, start: datetime, end: datetime) -> Figures:
+    """The counts of [start, end) over `facts` (already narrowed to jurisdiction and filters).
+    One query."""
+    row = facts.filter(_in_period(start, end)).aggregate(**aggregates(start, end))
+    return Figures(_clean(row))
+
+
+DIMENSIONS = ("unit", "region", "industry", "category", "liaison")
+_DIM_FIELD = {
+    "unit": "unit_id",
+    "industry": "industry_root_id",
+    "category": "category_root_id",
+    "liaison": "liaison_id",
+}
+
+
+def breakdown(
+    facts: QuerySet[Fact], *, start: datetime, end: datetime, dim: str, root: Region | None
+) -> dict[object, dict[str, int]]:
+    """Counts of [start, end) per value of `dim` (regions: per child of `root`). One query."""
+    qs = facts.filter(_in_period(start, end))
+    if dim == "region":
+        length = len(root.path) + Region.steplen if root is not None else Region.steplen
+        qs = qs.annotate(g=Substr("region_path", 1, length))
+    else:
+        qs = qs.annotate(g=F(_DIM_FIELD[dim]))
+    rows = qs.values("g").annotate(**aggregates(start, end)).order_by()
+    return {r["g"]: _clean(r) for r in rows}
+
+
+def trend(
+    facts: QuerySet[Fact], *, first: datetime, end: datetime, bucket: str
+) -> dict[datetime, dict[str, int]]:
+    """Counts per week or month (`bucket`) from `first` (a bucket start) to `end`, each bucket
+    as of its own end. One query."""
+    # The last bucket is counted as of `end` when `end` falls inside it, so a past period's
+    # trend never changes either.
+    s, e = F(f"{bucket}_start"), Least(F(f"{bucket}_end"), Value(end))
+    rows = (
+        facts.filter(_in_period(first, end))
+        .values(f"{bucket}_start")
+        .annotate(**aggregates(s, e))
+        .order_by(f"{bucket}_start")
+    )
+    return {r[f"{bucket}_start"]: _clean(r) for r in rows}
+
+
+def issue_ids_for(
+    facts: QuerySet[Fact], *, start: datetime, end: datetime, key: str
+) -> QuerySet[Fact]:
+    """The issues counted by `key` (a COUNT_KEYS name) in [start, end): a subquery of ids."""
+    cond = conditions(start, end)[key]
+    return facts.filter(_in_period(start, end)).filter(cond).values("issue_id")

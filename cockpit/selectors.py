@@ -1,0 +1,437 @@
+"""Reads of the cockpit: who may see what (jurisdiction), the filtered facts, and everything the
+page, the exports, the big screen and the bulletins show — one `Cockpit` built once per
+request with a constant number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cached_property
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Region, Role, Unit, User
+from accounts.scope import scope_for
+from cockpit import metrics
+from cockpit.facts import local_midnight, month_start, next_month, week_start
+from cockpit.models import Bulletin, Fact
+from cockpit.periods import Period
+from enterprises.models import Enterprise, Industry, LiaisonAssignment
+from issues.models import Category, ImprovementAction, Issue
+from visits.models import Visit
+
+COCKPIT_ROLES = (Role.LEADER, Role.DISPATCHER, Role.ADMIN)
+RANKING_MIN_COUNT = 5  # a unit enters the 红黑榜 with at least this many issues counted
+RANKING_SIZE = 5
+LIST_SIZE = 10
+TREND_BUCKETS = 12
+
+
+def jurisdiction(user) -> tuple[str, ...]:
+    """The region paths whose subtrees `user` oversees in the cockpit; PermissionDenied (403)
+    for anyone who holds no leader, dispatcher or administrator role. A superuser oversees
+    every root region."""
+    scope = scope_for(user)
+    if scope.user_id is None:
+        raise PermissionDenied
+    if scope.is_superuser:
+        return tuple(Region.get_root_nodes().values_list("path", flat=True)) or ("",)
+    paths = scope.paths(*COCKPIT_ROLES)
+    if not paths:
+        raise PermissionDenied
+    return paths
+
+
+def may_use_cockpit(user) -> bool:
+    try:
+        jurisdiction(user)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def paths_q(lookup: str, paths) -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{lookup}__startswith": path})
+    return q
+
+
+@dataclass
+class Filters:
+    """What the figures are narrowed to: jurisdiction paths, then the chosen filters."""
+
+    paths: tuple[str, ...]
+    period: Period
+    region: Region | None = None
+    industry: Industry | None = None
+    category: Category | None = None
+    unit: Unit | None = None
+    liaison: User | None = None
+
+    def facts(self) -> QuerySet[Fact]:
+        qs = Fact.objects.filter(paths_q("region_path", self.paths))
+        if self.region is not None:
+            qs = qs.filter(region_path__startswith=self.region.path)
+        if self.industry is not None:
+            qs = qs.filter(industry_root_id=self.industry.pk)
+        if self.category is not None:
+            qs = qs.filter(category_root_id=self.category.pk)
+        if self.unit is not None:
+            qs = qs.filter(unit_id=self.unit.pk)
+        if self.liaison is not None:
+            qs = qs.filter(liaison_id=self.liaison.pk)
+        return qs
+
+    def issues(self) -> QuerySet[Issue]:
+        """The same narrowing on issues (current values), for the lists."""
+        qs = Issue.objects.filter(paths_q("enterprise__region__path", self.paths))
+        if self.region is not None:
+            qs = qs.filter(enterprise__region__path__startswith=self.region.path)
+        if self.industry is not None:
+            qs = qs.filter(
+                Q(enterprise__industry=self.industry)
+                | Q(enterprise__industry__parent=self.industry)
+            )
+        if self.category is not None:
+            qs = qs.filter(Q(category=self.category) | Q(category__parent=self.category))
+        if self.unit is not None:
+            qs = qs.filter(lead_unit=self.unit)
+        if self.liaison is not None:
+            qs = qs.filter(liaison=self.liaison)
+        return qs
+
+    def enterprises(self) -> QuerySet[Enterprise]:
+        qs = Enterprise.objects.filter(paths_q("region__path", self.paths))
+        if self.region is not None:
+            qs = qs.filter(region__path__startswith=self.region.path)
+        if self.industry is not None:
+            qs = qs.filter(Q(industry=self.industry) | Q(industry__parent=self.industry))
+        if self.liaison is not None:
+            assigned = LiaisonAssignment.objects.active().filter(
+                enterprise_id=OuterRef("pk"), person=self.liaison
+            )
+            qs = qs.filter(Exists(assigned))
+        return qs
+
+    @property
+    def root(self) -> Region | None:
+        """The region whose children the region breakdown shows."""
+        if self.region is not None:
+            return self.region
+        if len(self.paths) == 1:
+            return Region.objects.filter(path=self.paths[0]).first()
+        return None
+
+    def params(self) -> dict[str, str]:
+        """Query-string parameters that reproduce these filters."""
+        p = {
+            "period": self.period.preset,
+            "start": self.period.first.isoformat(),
+            "end": self.period.last.isoformat(),
+        }
+        for name in ("region", "industry", "category", "unit", "liaison"):
+            value = getattr(self, name)
+            if value is not None:
+                p[name] = str(value.pk)
+        return p
+
+
+@dataclass
+class Row:
+    """One row of a breakdown: who (a label, a filter value) and its figures."""
+
+    label: str
+    param: str  # the filter name and value a drill-down from this row adds, e.g. "unit=3"
+    figures: metrics.Figures
+
+
+DIMENSION_LABELS = {
+    "unit": _("承办单位"),
+    "region": _("辖区"),
+    "industry": _("行业"),
+    "category": _("诉求分类"),
+    "liaison": _("联络员"),
+}
+
+
+def _names(dim: str, keys) -> dict:
+    keys = [k for k in keys if k is not None]
+    if dim == "unit":
+        return {u.pk: u.name for u in Unit.objects.filter(pk__in=keys)}
+    if dim == "region":
+        return {r.path: (r.pk, r.name) for r in Region.objects.filter(path__in=keys)}
+    if dim == "industry":
+        return {i.pk: f"{i.code} {i.name}" for i in Industry.objects.filter(pk__in=keys)}
+    if dim == "category":
+        return {c.pk: c.name for c in Category.objects.filter(pk__in=keys)}
+    return {u.pk: u.display_name or u.username for u in User.objects.filter(pk__in=keys)}
+
+
+@dataclass
+class Cockpit:
+    """Everything shown for one user and one set of filters. Each part is computed on first
+    use with a fixed number of queries (the page uses all of them)."""
+
+    user: User
+    filters: Filters
+    now: datetime = field(default_factory=timezone.now)
+
+    @property
+    def period(self) -> Period:
+        return self.filters.period
+
+    @cached_property
+    def facts(self) -> QuerySet[Fact]:
+        return self.filters.facts()
+
+    @cached_property
+    def figures(self) -> metrics.Figures:
+        return metrics.figures(self.facts, start=self.period.start, end=self.period.end)
+
+    def issue_ids(self, key: str):
+        """The ids of the issues counted by `key` (a `metrics.COUNT_KEYS` name): a subquery,
+        the same condition as the number it drills down from."""
+        if key not in metrics.COUNT_KEYS:
+            raise ValueError(key)
+        return metrics.issue_ids_for(
+            self.facts, start=self.period.start, end=self.period.end, key=key
+        ).values_list("issue_id", flat=True)
+
+    def breakdown(self, dim: str) -> list[Row]:
+        counts = metrics.breakdown(
+            self.facts,
+            start=self.period.start,
+            end=self.period.end,
+            dim=dim,
+            root=self.filters.root,
+        )
+        names = _names(dim, counts)
+        rows = []
+        for key, c in counts.items():
+            if dim == "region":
+                pk, name = names.get(key, (None, None))
+                if pk is None:
+                    continue  # regions that do not exist any more
+                rows.append(Row(name, f"region={pk}", metrics.Figures(c)))
+            elif key is None:
+                rows.append(Row(_("（未指定）"), "", metrics.Figures(c)))
+            else:
+                rows.append(Row(names.get(key, str(key)), f"{dim}={key}", metrics.Figures(c)))
+        rows.sort(key=lambda r: (-r.figures["accepted"], r.label))
+        return rows
+
+    @cached_property
+    def breakdowns(self) -> dict[str, list[Row]]:
+        return {dim: self.breakdown(dim) for dim in metrics.DIMENSIONS}
+
+    @cached_property
+    def rankings(self) -> list[dict]:
+        """The 红黑榜: best and worst units by 按时办结率 and by 满意率, among units with at
+        least RANKING_MIN_COUNT issues in the rate's denominator."""
+        result = []
+        for rate_key in ("on_time_rate", "satisfaction_rate"):
+            rate = metrics.RATE_BY_KEY[rate_key]
+            eligible = [
+                r
+                for r in self.breakdowns["unit"]
+                if r.param and r.figures[rate.den_key] >= RANKING_MIN_COUNT
+            ]
+            ordered = sorted(eligible, key=lambda r: (-r.figures.rates[rate_key], r.label))
+            red = ordered[:RANKING_SIZE]
+            black = [r for r in reversed(ordered) if r not in red][:RANKING_SIZE]
+            result.append({"rate": rate, "red": red, "black": black})
+        return result
+
+    @cached_property
+    def trend_bucket(self) -> str:
+        return "week" if (self.period.last - self.period.first).days <= 62 else "month"
+
+    def trend(self, bucket: str | None = None) -> list[dict]:
+        """The last TREND_BUCKETS weeks or months up to the period's end, each as of its end."""
+        bucket = bucket or self.trend_bucket
+        last_day = self.period.last
+        if bucket == "week":
+            first = week_start(last_day) - timedelta(weeks=TREND_BUCKETS - 1)
+        else:
+            first = month_start(last_day)
+            for _i in range(TREND_BUCKETS - 1):
+                first = month_start(first - timedelta(days=1))
+        counts = metrics.trend(
+            self.facts, first=local_midnight(first), end=self.period.end, bucket=bucket
+        )
+        points, day = [], first
+        while day <= last_day:
+            start = local_midnight(day)
+            c = counts.get(start) or dict.fromkeys((*metrics.COUNT_KEYS, *metrics.SUM_KEYS), 0)
+            f = metrics.Figures(c)
+            following = day + timedelta(days=7) if bucket == "week" else next_month(day)
+            points.append(
+                {
+                    "label": f"{day:%m-%d}" if bucket == "week" else f"{day:%Y-%m}",
+                    "first": day,
+                    "last": min(following - timedelta(days=1), last_day),
+                    "figures": f,
+                }
+            )
+            day = following
+        return points
+
+    @cached_property
+    def trend_points(self) -> list[dict]:
+        return self.trend()
+
+    # --- Visits and improvements ----------------------------------------------------------
+
+    @cached_property
+    def visits(self) -> dict:
+        """Visits done in the period by kind, enterprises visited, and coverage of the assigned
+        enterprises (visited in the period / assigned; overdue now). Three queries."""
+        from visits.selectors.coverage import _counts
+
+        start, end = self.period.start, self.period.end
+        enterprises = self.filters.enterprises()
+        done = Visit.objects.filter(
+            enterprise__in=enterprises,
+            status=Visit.Status.DONE,
+            happened_at__gte=start,
+            happened_at__lt=end,
+        )
+        if self.filters.liaison is not None:
+            done = done.filter(officers=self.filters.liaison)
+        by_kind = dict(done.values_list("kind").annotate(n=Count("pk")).order_by())
+        visited = done.values("enterprise_id").distinct().count()
+        assigned = enterprises.filter(status=Enterprise.Status.ACTIVE).filter(
+            Exists(
+                LiaisonAssignment.objects.active().filter(
+                    enterprise_id=OuterRef("pk"), kind=LiaisonAssignment.Kind.LIAISON
+                )
+            )
+        )
+        coverage = _counts(
+            assigned,
+            start=self.period.first,
+            end=self.period.last,
+            today=timezone.localdate(self.now),
+        )
+        kinds = [
+            {"kind": k, "label": label, "count": by_kind.get(k, 0)}
+            for k, label in Visit.Kind.choices
+        ]
+        return {
+            "total": sum(by_kind.values()),
+            "by_kind": kinds,
+            "enterprises": visited,
+            "assigned": coverage["assigned"],
+            "covered": coverage["visited"],
+            "coverage_rate": metrics.percent(coverage["visited"], coverage["assigned"]),
+            "overdue": coverage["overdue"],
+        }
+
+    @cached_property
+    def improvements(self) -> dict:
+        """Improvement actions (优化提升) of the jurisdiction opened and completed in the
+        period, and the processes simplified. One query."""
+        start, end = self.period.start, self.period.end
+        qs = ImprovementAction.objects.filter(paths_q("region__path", self.filters.paths))
+        if self.filters.region is not None:
+            qs = qs.filter(region__path__startswith=self.filters.region.path)
+        simplification = ImprovementAction.Kind.PROCESS_SIMPLIFICATION
+        return qs.aggregate(
+            opened=Count("pk", filter=Q(created_at__gte=start, created_at__lt=end)),
+            done=Count("pk", filter=Q(done_at__gte=start, done_at__lt=end)),
+            simplified=Count(
+                "pk", filter=Q(done_at__gte=start, done_at__lt=end, kind=simplification)
+            ),
+        )
+
+    # --- Lists ----------------------------------------------------------------------------
+
+    def _list(self, qs: QuerySet[Issue]) -> list[Issue]:
+        return list(
+            qs.select_related("enterprise", "category", "lead_unit").order_by(
+                "-supervision_level", "registered_at", "pk"
+            )[:LIST_SIZE]
+        )
+
+    @cached_property
+    def lists(self) -> dict[str, dict]:
+        """Issues overdue now, escalated (提级, still open) and reworked (open, with a rework),
+        within the filters: the first LIST_SIZE of each and the count. Six queries."""
+        base = self.filters.issues()
+        overdue = base.overdue(self.now)
+        escalated = base.open().filter(supervision_level__gte=3)
+        reworked = base.open().filter(rework_count__gt=0)
+        return {
+            "overdue": {
+                "count": overdue.count(),
+                "rows": self._list(overdue),
+                "query": "overdue=true",
+            },
+            "escalated": {
+                "count": escalated.count(),
+                "rows": self._list(escalated),
+                "query": "supervision_level=3",
+            },
+            "reworked": {
+                "count": reworked.count(),
+                "rows": self._list(reworked),
+                "query": "reworked=true",
+            },
+        }
+
+    # --- The sentence ---------------------------------------------------------------------
+
+    @cached_property
+    def sentence(self) -> str:
+        """DESIGN §1's sentence, from the same numbers as the page."""
+        f = self.figures
+
+        def pct(value):
+            return "—" if value is None else f"{value:g}%"
+
+        return _(
+            "%(period)s走访企业%(visited)s家，收集企业诉求%(accepted)s件，已解决%(solved)s件，"
+            "问题解决率%(solve)s，按时办结率%(on_time)s，企业满意率%(satisfaction)s"
+        ) % {
+            "period": self.period.name,
+            "visited": self.visits["enterprises"],
+            "accepted": f["accepted"],
+            "solved": f["outcome_solved"],
+            "solve": pct(f.rates["solve_rate"]),
+            "on_time": pct(f.rates["on_time_rate"]),
+            "satisfaction": pct(f.rates["satisfaction_rate"]),
+        }
+
+
+def cockpit_for(*, user, cleaned: dict) -> Cockpit:
+    """The cockpit of `user` for a validated CockpitFilterForm's data."""
+    paths = jurisdiction(user)
+    filters = Filters(
+        paths=paths,
+        period=cleaned["the_period"],
+        region=cleaned.get("region"),
+        industry=cleaned.get("industry"),
+        category=cleaned.get("category"),
+        unit=cleaned.get("unit"),
+        liaison=cleaned.get("liaison"),
+    )
+    return Cockpit(user=user, filters=filters)
+
+
+def bulletin_list_for(*, user) -> QuerySet[Bulletin]:
+    """Bulletins of regions inside the user's jurisdiction."""
+    paths = jurisdiction(user)
+    return Bulletin.objects.filter(paths_q("region__path", paths)).select_related("region")
+
+
+def bulletin_get_for_user(*, user, pk) -> Bulletin:
+    from django.http import Http404
+
+    bulletin = bulletin_list_for(user=user).filter(pk=pk).first()
+    if bulletin is None:
+        raise Http404
+    return bulletin
