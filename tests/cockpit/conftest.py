@@ -65,7 +65,7 @@ def plan(w) -> list[tuple]:
     issues.append((9, "ent_a", "plain", reg, standard(EXPLAINED, SAT)))
     # 10–11: resolved late (03-13 against 03-09 17:30), not yet revisited.
     for n in (10, 11):
-        steps = standard()[:2] + [(at(3, 13, "10:00"), "resolve", "handler", SOLVED)]
+        steps = [*standard()[:2], (at(3, 13, "10:00"), "resolve", "handler", SOLVED)]
         issues.append((n, "ent_a", "plain", reg, steps))
     # 12: acknowledged late (03-04 against 03-03 17:30); then resolved on time.
     issues.append(
@@ -89,8 +89,8 @@ def plan(w) -> list[tuple]:
             "ent_a",
             "plain",
             reg,
-            standard()[:2]
-            + [
+            [
+                *standard()[:2],
                 (at(3, 5, "09:00"), "request_extension", "handler", {"days": 3, "reason": "协调"}),
                 (at(3, 5, "11:00"), "decide_extension", "dispatcher", {"decision": "approve"}),
                 (at(3, 11, "10:00"), "resolve", "handler", SOLVED),
@@ -106,8 +106,8 @@ def plan(w) -> list[tuple]:
             "ent_a",
             "plain",
             reg,
-            standard()[:2]
-            + [
+            [
+                *standard()[:2],
                 (at(3, 3, "10:00"), "ask_enterprise", "handler", {"question": "请补充材料。"}),
                 (at(3, 6, "10:00"), "answer", "liaison", {"text": "已补充。"}),
                 (at(3, 11, "10:00"), "resolve", "handler", SOLVED),
@@ -122,8 +122,8 @@ def plan(w) -> list[tuple]:
             "ent_a",
             "plain",
             reg,
-            standard(SOLVED, UNSAT)
-            + [
+            [
+                *standard(SOLVED, UNSAT),
                 (at(3, 6, "10:00"), "resolve", "handler", SOLVED),
                 (at(3, 9, "10:00"), "revisit", "liaison", SAT),
             ],
@@ -153,8 +153,8 @@ def plan(w) -> list[tuple]:
             "ent_a",
             "reviewed",
             reg,
-            standard()[:3]
-            + [
+            [
+                *standard()[:3],
                 (at(3, 5, "10:00"), "review", "dispatcher", {"decision": "reject", "reason": "补"}),
                 (at(3, 10, "10:00"), "resolve", "handler", SOLVED),
                 (at(3, 10, "15:00"), "review", "dispatcher", {"decision": "pass"}),
@@ -260,8 +260,8 @@ def plan(w) -> list[tuple]:
             "ent_a",
             "plain",
             reg,
-            standard()[:2]
-            + [
+            [
+                *standard()[:2],
                 (at(3, 12, "10:00"), "resolve", "handler", PARTLY),
                 (at(3, 13, "10:00"), "revisit", "liaison", UNSAT),
             ],
