@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, Role, RoleMembership, Unit, User
-from cockpit.models import Bulletin
 from cockpit.periods import PRESETS, Period, preset_period
 from enterprises.models import Industry
 from issues.models import Category
@@ -102,7 +101,6 @@ class CockpitFilterForm(forms.Form):
 
 
 class BulletinForm(forms.Form):
-    kind = forms.ChoiceField(label=_("类型"), choices=Bulletin.Kind.choices)
     start = forms.DateField(label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
     region = forms.ModelChoiceField(label=_("辖区"), queryset=Region.objects.none())

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Region, Role, Unit, User
 from accounts.scope import scope_for
@@ -150,11 +151,11 @@ class Row:
 
 
 DIMENSION_LABELS = {
-    "unit": _("承办单位"),
-    "region": _("辖区"),
-    "industry": _("行业"),
-    "category": _("诉求分类"),
-    "liaison": _("联络员"),
+    "unit": gettext_lazy("承办单位"),
+    "region": gettext_lazy("辖区"),
+    "industry": gettext_lazy("行业"),
+    "category": gettext_lazy("诉求分类"),
+    "liaison": gettext_lazy("联络员"),
 }
 
 
@@ -357,14 +358,29 @@ class Cockpit:
             )[:LIST_SIZE]
         )
 
+    def _list_querysets(self) -> dict[str, QuerySet[Issue]]:
+        base = self.filters.issues()
+        return {
+            "overdue": base.overdue(self.now),
+            "escalated": base.open().filter(supervision_level__gte=3),
+            "reworked": base.open().filter(rework_count__gt=0),
+        }
+
+    def full_list(self, key: str, limit: int = 5000) -> list[Issue]:
+        """A whole list (for the export), up to `limit` issues. One query."""
+        qs = self._list_querysets()[key]
+        return list(
+            qs.select_related("enterprise", "category", "lead_unit").order_by(
+                "-supervision_level", "registered_at", "pk"
+            )[:limit]
+        )
+
     @cached_property
     def lists(self) -> dict[str, dict]:
         """Issues overdue now, escalated (提级, still open) and reworked (open, with a rework),
         within the filters: the first LIST_SIZE of each and the count. Six queries."""
-        base = self.filters.issues()
-        overdue = base.overdue(self.now)
-        escalated = base.open().filter(supervision_level__gte=3)
-        reworked = base.open().filter(rework_count__gt=0)
+        qs = self._list_querysets()
+        overdue, escalated, reworked = qs["overdue"], qs["escalated"], qs["reworked"]
         return {
             "overdue": {
                 "count": overdue.count(),

@@ -31,6 +31,20 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=8, minute=0),
     },
     # The supervision ladder (DESIGN §6); a run older than its period is dropped (the next does it).
+    # The cockpit's derived facts (DESIGN §10): kept current, rebuilt nightly; bulletins daily.
+    "cockpit-facts-refresh": {
+        "task": "cockpit.tasks.cockpit_facts_refresh_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "cockpit-facts-rebuild": {
+        "task": "cockpit.tasks.cockpit_facts_rebuild_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "cockpit-bulletins": {
+        "task": "cockpit.tasks.cockpit_bulletins_task",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "issues-supervision-sweep": {
         "task": "issues.tasks.issues_supervision_sweep_task",
         "schedule": 300.0,

@@ -17,6 +17,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("issues/", include("issues.urls")),
     path("portal/", include("portal.urls")),
+    path("cockpit/", include("cockpit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
     path("health/", health.liveness, name="health"),

@@ -1,0 +1,68 @@
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def drill(context, metric: str, extra: str = "") -> str:
+    """The drill-down URL of a number: the cockpit's filters, plus `extra` ("unit=3"), and
+    the counting condition `metric`."""
+    params = context["cockpit"].filters.params()
+    if extra:
+        name, _sep, value = extra.partition("=")
+        params[name] = value
+    params["metric"] = metric
+    return f"{reverse('cockpit:issues')}?{urlencode(params)}"
+
+
+@register.simple_tag(takes_context=True)
+def cockpit_query(context, **overrides) -> str:
+    """The cockpit's current filters as a query string, with `overrides`."""
+    params = context["cockpit"].filters.params()
+    params.update({k: v for k, v in overrides.items() if v is not None})
+    return urlencode(params)
+
+
+@register.filter
+def pct(value) -> str:
+    return "—" if value is None else f"{value:g}%"
+
+
+@register.filter
+def rate_of(figures, key: str):
+    return figures.rates.get(key)
+
+
+@register.filter
+def count_of(figures, key: str):
+    return figures[key]
+
+
+@register.simple_tag(takes_context=True)
+def visits_link(context, kind: str = "") -> str:
+    """The visit list behind a visit figure: done visits of the period (and kind), in the
+    chosen region, by the chosen liaison."""
+    f = context["cockpit"].filters
+    params = {"status": "done", "start": f.period.first, "end": f.period.last}
+    if kind:
+        params["kind"] = kind
+    if f.region is not None:
+        params["region"] = f.region.pk
+    if f.liaison is not None:
+        params["officer"] = f.liaison.pk
+    return f"{reverse('visits:list')}?{urlencode(params)}"
+
+
+@register.simple_tag(takes_context=True)
+def issues_link(context, query: str) -> str:
+    """The issue list with the cockpit's current-value filters plus `query`."""
+    f = context["cockpit"].filters
+    params = dict(p.split("=", 1) for p in query.split("&") if p)
+    for name in ("region", "category", "unit", "industry", "liaison"):
+        value = getattr(f, name)
+        if value is not None:
+            params[name] = value.pk
+    return f"{reverse('issues:list')}?{urlencode(params)}"
