@@ -28,6 +28,11 @@ from tests.factories import (
 
 @pytest.fixture
 def world(db):
+    return build_world()
+
+
+def build_world() -> SimpleNamespace:
+    """The world's rows (for fixtures of a wider scope that build it themselves)."""
     city = make_region("江城市", "420100", Region.Kind.CITY)
     district = make_region("江南区", "420102", Region.Kind.DISTRICT, city)
     street = make_region("城关街道", "420102001", Region.Kind.STREET, district)

@@ -71,10 +71,10 @@ def backfill(apps, schema_editor):
                 pause_started = None
                 if "paused_business_seconds" not in data:
                     data["paused_business_seconds"] = int(business.total_seconds())
-                    IssueEvent.objects.filter(pk=event.pk).update(data=data)
+                    IssueEvent._base_manager.filter(pk=event.pk).update(data=data)
             elif event.kind in ("acknowledge", "resolve") and "on_time" not in data:
                 _fill(event, data, history, paused, cal, issue)
-                IssueEvent.objects.filter(pk=event.pk).update(data=data)
+                IssueEvent._base_manager.filter(pk=event.pk).update(data=data)
         if issue.paused_business != paused:
             Issue.objects.filter(pk=issue_id).update(paused_business=paused)
 

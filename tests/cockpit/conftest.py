@@ -400,8 +400,7 @@ class Scenario:
         self.run_until(datetime(2100, 1, 1, tzinfo=TZ))
 
 
-@pytest.fixture
-def cats(world):
+def make_cats() -> SimpleNamespace:
     parent = Category.objects.create(code="c", name="要素保障")
     plain = Category.objects.create(code="c.plain", name="用工", parent=parent)
     reviewed = Category.objects.create(
@@ -410,11 +409,32 @@ def cats(world):
     return SimpleNamespace(parent=parent, plain=plain, reviewed=reviewed)
 
 
+def make_scenario(w) -> Scenario:
+    w.far_leader = UserFactory(username="farleader", display_name="江北领导")
+    grant(w.far_leader, Role.LEADER, region=w.far)
+    return Scenario(w, make_cats())
+
+
 @pytest.fixture
-def scenario(world, cats):
-    world.far_leader = UserFactory(username="farleader", display_name="江北领导")
-    grant(world.far_leader, Role.LEADER, region=world.far)
-    return Scenario(world, cats)
+def scenario(world):
+    return make_scenario(world)
+
+
+@pytest.fixture(scope="module")
+def played(django_db_setup, django_db_blocker):
+    """The whole plan played once for a test module, rolled back after it (each test still
+    runs in its own savepoint through `db`). Returns the scenario; `.w` is its world."""
+    from django.db import transaction
+
+    from cockpit import facts
+    from tests.conftest import build_world
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        scenario = make_scenario(build_world())
+        scenario.run_all()
+        facts.refresh()
+        yield scenario
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

@@ -5,13 +5,23 @@ from datetime import date
 
 import pytest
 
-from cockpit import facts
 from cockpit.periods import Period
 from cockpit.recompute import recompute
 from cockpit.selectors import Cockpit, Filters, jurisdiction
 from tests.cockpit.conftest import PERIOD_A
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scenario(played, db):
+    return played
+
+
+@pytest.fixture
+def world(played):
+    return played.w
+
 
 # Worked out by hand from the plan in conftest.py (issue numbers in brackets).
 EXPECTED_A = {
@@ -60,9 +70,6 @@ def cockpit_of(user, period=None, **filters) -> Cockpit:
 
 
 def test_every_figure_of_period_a_equals_the_hand_computed_value(scenario, world):
-    scenario.run_all()
-    facts.refresh()
-
     figures = cockpit_of(world.leader).figures
 
     assert figures.counts == EXPECTED_A
@@ -82,7 +89,6 @@ def test_every_figure_of_period_a_equals_the_hand_computed_value(scenario, world
 
 
 def test_the_recompute_from_events_alone_gives_the_same_counts(scenario, world):
-    scenario.run_all()
     district_issues = [i.pk for k, i in scenario.issues.items() if k != 33]
     period = period_a()
 
@@ -92,9 +98,6 @@ def test_the_recompute_from_events_alone_gives_the_same_counts(scenario, world):
 
 
 def test_the_units_are_those_of_the_moment(scenario, world):
-    scenario.run_all()
-    facts.refresh()
-
     street = cockpit_of(world.leader, unit=world.street_unit).figures
 
     # 18 was dispatched to the street office and returned; 32 stayed there.
@@ -103,9 +106,6 @@ def test_the_units_are_those_of_the_moment(scenario, world):
 
 
 def test_the_other_district_sees_only_its_own_issue(scenario, world):
-    scenario.run_all()
-    facts.refresh()
-
     far = cockpit_of(world.far_leader).figures
 
     assert far["accepted"] == 1
@@ -113,9 +113,6 @@ def test_the_other_district_sees_only_its_own_issue(scenario, world):
 
 
 def test_a_period_before_anything_counts_nothing(scenario, world):
-    scenario.run_all()
-    facts.refresh()
-
     figures = cockpit_of(world.leader, Period(date(2026, 1, 1), date(2026, 1, 31))).figures
 
     assert set(figures.counts.values()) == {0}

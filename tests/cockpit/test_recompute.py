@@ -4,6 +4,8 @@ again later, and the derived facts agree with the recompute from the events alon
 from datetime import date, datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cockpit import facts
 from cockpit.models import Fact
@@ -14,6 +16,7 @@ from tests.cockpit.test_figures import cockpit_of
 
 pytestmark = pytest.mark.django_db
 
+PERIOD_A_QUERY = {"period": "custom", "start": "2026-03-02", "end": "2026-03-15"}
 PAST_PERIODS = [
     Period(date(2026, 2, 1), date(2026, 2, 28)),
     Period(date(2026, 3, 2), date(2026, 3, 15)),
@@ -76,3 +79,23 @@ def test_a_later_period_sees_the_withdrawal_that_the_earlier_did_not(scenario, w
 
     assert counted(Period(date(2026, 3, 2), date(2026, 3, 15)))
     assert not counted(Period(date(2026, 3, 2), date(2026, 3, 31)))
+
+
+def test_the_page_costs_the_same_queries_with_more_issues(client, scenario, world):
+    from datetime import datetime
+
+    from tests.cockpit.conftest import TZ
+
+    client.force_login(world.leader)
+    scenario.run_until(datetime(2026, 3, 3, tzinfo=TZ))
+    facts.refresh()
+    client.get("/cockpit/", PERIOD_A_QUERY)  # warm the per-process caches (calendar, content types)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/cockpit/", PERIOD_A_QUERY)
+    scenario.run_all()
+    facts.refresh()
+    with CaptureQueriesContext(connection) as many:
+        client.get("/cockpit/", PERIOD_A_QUERY)
+
+    assert len(many) == len(few)
+    assert len(many) <= 40
