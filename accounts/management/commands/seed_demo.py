@@ -13,6 +13,7 @@ SEEDERS = [
     "issues.demo",
     "visits.demo",
     "notifications.demo",
+    "cockpit.demo",
 ]
 
 
