@@ -117,14 +117,14 @@ def world():
         for d in districts
         for j in range(1, 6)
     ]
-    units = [Unit.objects.create(name=f"市局{i}", region=city) for i in range(20)]
+    units = [Unit.objects.create(name=f"市局{i}", kind="line", region=city) for i in range(20)]
     units += [
-        Unit.objects.create(name=f"{d.name}局{i}", region=d) for d in districts for i in range(5)
+        Unit.objects.create(name=f"{d.name}局{i}", kind="line", region=d) for d in districts for i in range(5)
     ]
-    sections = [Industry.objects.create(code=c, name=f"门类{c}") for c in "ABCDEFGHIJ"]
-    parents = [Category.objects.create(code=f"p{i}", name=f"大类{i}") for i in range(6)]
+    sections = list(Industry.objects.filter(parent__isnull=True).order_by("code")[:10])
+    parents = [Category.objects.create(code=f"bench{i}", name=f"大类{i}") for i in range(6)]
     cats = [
-        Category.objects.create(code=f"p{i}.{j}", name=f"分类{i}.{j}", parent=p)
+        Category.objects.create(code=f"bench{i}.{j}", name=f"分类{i}.{j}", parent=p)
         for i, p in enumerate(parents)
         for j in range(5)
     ]

@@ -17,10 +17,13 @@ from django.db import migrations
 
 
 def _calendar():
-    try:
-        from workcalendar.selectors import get_work_calendar
+    from django.db import transaction
 
-        return get_work_calendar()
+    try:
+        with transaction.atomic():  # a savepoint: a failure must not abort the migration
+            from workcalendar.selectors import get_work_calendar
+
+            return get_work_calendar()
     except Exception:  # noqa: BLE001 — a calendar that cannot load leaves durations empty
         return None
 
@@ -37,13 +40,15 @@ def backfill(apps, schema_editor):
     Issue = apps.get_model("issues", "Issue")
     HistoricalIssue = apps.get_model("issues", "HistoricalIssue")
     IssueEvent = apps.get_model("issues", "IssueEvent")
-    cal = _calendar()
-    issue_ids = (
+    issue_ids = list(
         IssueEvent.objects.filter(kind__in=["acknowledge", "resolve", "answer"])
         .values_list("issue_id", flat=True)
         .distinct()
     )
-    for issue_id in list(issue_ids):
+    if not issue_ids:
+        return
+    cal = _calendar()
+    for issue_id in issue_ids:
         issue = Issue.objects.get(pk=issue_id)
         history = list(
             HistoricalIssue.objects.filter(id=issue_id)
@@ -106,6 +111,9 @@ def _fill(event, data, history, paused, cal, issue):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("issues", "0004_issue_paused_business")]
+    dependencies = [
+        ("issues", "0004_issue_paused_business"),
+        ("workcalendar", "0002_seed_from_chinesecalendar"),
+    ]
 
     operations = [migrations.RunPython(backfill, migrations.RunPython.noop)]
