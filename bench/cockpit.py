@@ -118,9 +118,10 @@ def world():
         for j in range(1, 6)
     ]
     units = [Unit.objects.create(name=f"市局{i}", kind="line", region=city) for i in range(20)]
-    units += [
-        Unit.objects.create(name=f"{d.name}局{i}", kind="line", region=d) for d in districts for i in range(5)
-    ]
+    for d in districts:
+        units += [
+            Unit.objects.create(name=f"{d.name}局{i}", kind="line", region=d) for i in range(5)
+        ]
     sections = list(Industry.objects.filter(parent__isnull=True).order_by("code")[:10])
     parents = [Category.objects.create(code=f"bench{i}", name=f"大类{i}") for i in range(6)]
     cats = [
