@@ -18,6 +18,7 @@ urlpatterns = [
     path("issues/", include("issues.urls")),
     path("portal/", include("portal.urls")),
     path("cockpit/", include("cockpit.urls")),
+    path("api/v1/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
     path("health/", health.liveness, name="health"),

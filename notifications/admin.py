@@ -4,6 +4,8 @@ with a "retry now" action for deliveries that failed or were given up."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -81,6 +83,8 @@ class DeliveryAdmin(ReadOnlyAdmin):
     def masked_address(self, obj: Delivery) -> str:
         if obj.channel == "wecom":
             return str(obj.robot or "—")
+        if obj.channel == "webhook":
+            return obj.address.split("?", 1)[0]
         if obj.channel == "sms":
             from crm.lib.masking import mask_phone
 
@@ -91,15 +95,41 @@ class DeliveryAdmin(ReadOnlyAdmin):
     def short_error(self, obj: Delivery) -> str:
         return obj.last_error[:80]
 
+    change_form_template = "admin/notifications/delivery/change_form.html"
+
     @admin.action(description=_lazy("立即重试所选投递"))
     def retry_now(self, request, queryset):
-        retryable = queryset.filter(
-            status__in=[Delivery.Status.FAILED, Delivery.Status.GAVE_UP, Delivery.Status.PENDING]
-        )
-        ids = list(retryable.values_list("id", flat=True))
-        retryable.update(status=Delivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now())
-        publish(ids)
-        messages.success(request, _("已重新排队 %(n)s 条投递。") % {"n": len(ids)})
+        n = requeue(queryset)
+        messages.success(request, _("已重新排队 %(n)s 条投递。") % {"n": n})
+
+    def get_urls(self):
+        resend = self.admin_site.admin_view(self.resend_view)
+        return [
+            path("<int:pk>/resend/", resend, name="notifications_delivery_resend"),
+            *super().get_urls(),
+        ]
+
+    def resend_view(self, request, pk: int):
+        """The change page's "resend" button (POST): queue this one delivery again."""
+        delivery = get_object_or_404(Delivery, pk=pk)
+        if request.method == "POST" and self.has_view_permission(request, delivery):
+            if requeue(Delivery.objects.filter(pk=pk)):
+                messages.success(request, _("已重新排队该投递。"))
+            else:
+                messages.warning(request, _("该投递正在发送或已发送，无需重发。"))
+        return redirect("admin:notifications_delivery_change", pk)
+
+
+RESENDABLE = (Delivery.Status.FAILED, Delivery.Status.GAVE_UP, Delivery.Status.PENDING)
+
+
+def requeue(queryset) -> int:
+    """Make failed, given-up or pending deliveries due now with fresh attempts, and queue them."""
+    retryable = queryset.filter(status__in=RESENDABLE)
+    ids = list(retryable.values_list("id", flat=True))
+    retryable.update(status=Delivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now())
+    publish(ids)
+    return len(ids)
 
 
 @admin.register(NotificationPreference)

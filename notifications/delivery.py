@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from notifications.models import Channel, Delivery
 from notifications.sms import get_sms_backend
+from notifications.webhook import WebhookConfigError, post_json
 from notifications.wecom import WeComConfigError, post_markdown
 
 logger = logging.getLogger(__name__)
@@ -78,7 +79,19 @@ def _send_wecom(delivery: Delivery) -> None:
         raise PermanentDeliveryError(str(exc)) from exc
 
 
-SENDERS = {Channel.EMAIL: _send_email, Channel.SMS: _send_sms, Channel.WECOM: _send_wecom}
+def _send_webhook(delivery: Delivery) -> None:
+    try:
+        post_json(delivery.address, delivery.body, headers=delivery.headers or {})
+    except WebhookConfigError as exc:
+        raise PermanentDeliveryError(str(exc)) from exc
+
+
+SENDERS = {
+    Channel.EMAIL: _send_email,
+    Channel.SMS: _send_sms,
+    Channel.WECOM: _send_wecom,
+    Channel.WEBHOOK: _send_webhook,
+}
 
 
 def delivery_claim(*, delivery_id: int) -> bool:

@@ -46,6 +46,8 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("电子邮件")
     SMS = "sms", _("短信")
     WECOM = "wecom", _("企业微信群")
+    # A signed JSON POST to another system (e.g. the 12345 result callback, api.callbacks).
+    WEBHOOK = "webhook", _("外部系统回调")
 
 
 # Channels a person receives by kind until they say otherwise (in-app is always on).
@@ -249,7 +251,9 @@ class Delivery(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    address = models.CharField(_("地址"), max_length=254, blank=True)
+    address = models.CharField(_("地址"), max_length=500, blank=True)
+    # Webhook deliveries: the HTTP headers sent with the body (its signature among them).
+    headers = models.JSONField(_("请求头"), default=dict, blank=True)
     subject = models.CharField(_("主题"), max_length=255, blank=True)
     body = models.TextField(_("正文"))
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
@@ -264,7 +268,8 @@ class Delivery(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(channel__in=["email", "sms", "wecom"]), name="delivery_channel_valid"
+                condition=Q(channel__in=["email", "sms", "wecom", "webhook"]),
+                name="delivery_channel_valid",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "sending", "sent", "failed", "gave_up"]),
