@@ -3,6 +3,7 @@ per person. The rate is the setting REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["ap
 
 from __future__ import annotations
 
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from api.models import ApiToken
@@ -10,6 +11,10 @@ from api.models import ApiToken
 
 class PerTokenThrottle(SimpleRateThrottle):
     scope = "api"
+
+    def get_rate(self):
+        # Read at each request (DRF's base class freezes the rates at import time).
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
     def get_cache_key(self, request, view):
         if isinstance(request.auth, ApiToken):

@@ -131,7 +131,7 @@ class EnterpriseViewSet(mixins.ListModelMixin, ApiViewSet):
         return Response(ContactSerializer(contact, context={"reveal": reveal}).data, status=201)
 
     @extend_schema(request=ContactInputSerializer, responses=ContactSerializer)
-    @action(detail=True, methods=["patch"], url_path=r"contacts/(?P<contact_pk>\d+)")
+    @action(detail=True, methods=["patch"], url_path=r"contacts/(?P<contact_pk>[0-9]{1,18})")
     def contact_update(self, request, pk=None, contact_pk=None):
         enterprise = enterprise_for_edit(request.user, pk)
         contact = contact_get_for_user(user=request.user, enterprise=enterprise, pk=contact_pk)
