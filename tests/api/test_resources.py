@@ -1,6 +1,8 @@
 """Enterprises, contacts, assignments, visits (one-step capture) and notifications through the
 API: the pages' rules — masking, who may edit what, one transaction."""
 
+from django.utils import timezone
+
 from enterprises.models import Contact, Enterprise, LiaisonAssignment
 from issues.models import Issue
 from notifications.models import Notification
@@ -105,7 +107,7 @@ def test_a_dispatcher_hands_the_liaison_over_and_the_history_stays(world, api_as
         {
             "kind": "liaison",
             "person": world.deputy.pk,
-            "on": "2026-11-01",
+            "on": timezone.localdate().isoformat(),
             "handover_note": "工作调整",
         },
         format="json",
@@ -116,7 +118,7 @@ def test_a_dispatcher_hands_the_liaison_over_and_the_history_stays(world, api_as
     liaisons = [r for r in rows.json() if r["kind"] == "liaison"]
     assert [(r["person"]["id"], r["ended_on"]) for r in liaisons] == [
         (world.deputy.pk, None),
-        (world.liaison.pk, "2026-11-01"),
+        (world.liaison.pk, timezone.localdate().isoformat()),
     ]
 
 
