@@ -244,3 +244,21 @@ def test_a_phone_shared_by_two_accounts_signs_in_nobody(client, world, people, s
     )
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+def test_the_enterprise_page_offers_account_management_to_its_liaison_only(client, world):
+    url = reverse("enterprises:detail", args=[world.ent_a.pk])
+    client.force_login(world.liaison)
+    page = client.get(url).content.decode()
+    assert 'data-testid="manage-accounts"' in page and world.enterprise_user.display_name in page
+    client.force_login(world.dispatcher)
+    assert 'data-testid="manage-accounts"' not in client.get(url).content.decode()
+
+
+def test_the_history_of_bindings_is_shown_to_the_manager(client, world):
+    membership = world.enterprise_user.enterprise_memberships.get()
+    membership_deactivate(actor=world.liaison, membership_id=membership.pk, reason="人员调岗")
+    client.force_login(world.liaison)
+    page = client.get(reverse("portal:manage", args=[world.ent_a.pk])).content.decode()
+    history = page.split('data-testid="binding-history"')[1].split("</ul>")[0]
+    assert "人员调岗" in history and str(world.liaison) in history

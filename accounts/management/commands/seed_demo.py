@@ -13,6 +13,7 @@ SEEDERS = [
     "issues.demo",
     "visits.demo",
     "notifications.demo",
+    "portal.demo",
     "cockpit.demo",
 ]
 
