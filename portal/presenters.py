@@ -25,6 +25,16 @@ def _unit(issue) -> str:
     return str(issue.lead_unit) if issue.lead_unit_id else _("负责部门")
 
 
+def _late(issue) -> bool:
+    """Past the deadline the enterprise was promised (acknowledge or answer)."""
+    now = timezone.now()
+    if issue.state == State.DISPATCHED:
+        return issue.ack_deadline is not None and issue.ack_deadline < now
+    if issue.state == State.IN_PROGRESS:
+        return issue.resolve_deadline is not None and issue.resolve_deadline < now
+    return False
+
+
 def status_sentence(issue) -> str:
     """One sentence for the owner: who is doing what now, and by when."""
     state = issue.state
@@ -32,8 +42,14 @@ def status_sentence(issue) -> str:
         if issue.source == issue.Source.BANCHENG:
             return _("已收到，区领导小组办公室正在直接督办，尽快为您确定负责部门")
         return _("已收到，正在为您确定负责部门")
+    late = _late(issue)
     if state == State.DISPATCHED:
         when = _day(issue.ack_deadline)
+        if late:
+            return _("已转给%(unit)s，原定%(when)s前确认接手，已超时，正在督促") % {
+                "unit": _unit(issue),
+                "when": when,
+            }
         if when:
             return _("已转给%(unit)s，预计%(when)s前确认接手") % {
                 "unit": _unit(issue),
@@ -44,6 +60,11 @@ def status_sentence(issue) -> str:
         return _("正在为您重新确定负责部门")
     if state == State.IN_PROGRESS:
         when = _day(issue.resolve_deadline)
+        if late:
+            return _("%(unit)s正在办理，原定%(when)s前答复，已超时，正在督促") % {
+                "unit": _unit(issue),
+                "when": when,
+            }
         if when:
             return _("%(unit)s正在办理，预计%(when)s前答复") % {"unit": _unit(issue), "when": when}
         return _("%(unit)s正在办理") % {"unit": _unit(issue)}

@@ -16,7 +16,7 @@ from issues.services import WorkflowError
 from notifications.selectors import notification_list
 from portal import selectors
 from portal.forms import PORTAL_ACTIONS, FileRequestForm
-from portal.pages import home_context, request_context
+from portal.pages import decorate, home_context, request_context
 from portal.services import PortalError, portal_act_with_files, portal_request_file
 from portal.views.access import enterprise_user_required
 
@@ -145,6 +145,8 @@ def attachment_download(request, pk: int, attachment_id: int):
 def needs_list(request):
     enterprises = selectors.portal_enterprises(user=request.user)
     rows = list(selectors.portal_issues(user=request.user).order_by("registered_at", "pk"))
+    for issue in rows:
+        decorate(issue)
     by_enterprise = [(e, [i for i in rows if i.enterprise_id == e.pk]) for e in enterprises]
     return render(request, "portal/needs_list.html", {"groups": by_enterprise})
 

@@ -39,6 +39,14 @@ def test_home_shows_what_happens_now_and_by_when(client, world, people, make_iss
     assert f"区人社局正在办理，预计{day.month}月{day.day}日前答复" in page
 
 
+def test_a_late_request_says_so_in_plain_words(client, world, make_issue):
+    issue = make_issue("in_progress")
+    Issue.objects.filter(pk=issue.pk).update(resolve_deadline=timezone.now() - timedelta(hours=1))
+    client.force_login(world.enterprise_user)
+    page = client.get(reverse("portal:request", args=[issue.pk])).content.decode()
+    assert "已超时，正在督促" in page
+
+
 def test_home_lists_what_waits_for_me_with_the_question(client, world, waiting, make_issue):
     resolved = make_issue("resolved", title="电力增容")
     client.force_login(world.enterprise_user)
