@@ -39,13 +39,14 @@ def external_ref(integration: Integration, order_no: str) -> str:
 
 
 def _description(data: dict) -> str:
+    # Stored data, in the product's primary language whatever the caller's language.
     lines = [data["诉求内容"].strip(), ""]
     if data.get("来电人"):
-        lines.append(_("来电人：%(who)s") % {"who": data["来电人"]})
+        lines.append(f"来电人：{data['来电人']}")
     if data.get("要求办结时间"):
         due = timezone.localtime(data["要求办结时间"]).strftime("%Y-%m-%d %H:%M")
-        lines.append(_("要求办结时间：%(due)s") % {"due": due})
-    lines.append(_("12345 工单编号：%(no)s") % {"no": data["工单编号"]})
+        lines.append(f"要求办结时间：{due}")
+    lines.append(f"12345 工单编号：{data['工单编号']}")
     return "\n".join(lines).strip()
 
 

@@ -5,6 +5,7 @@ by the pages' own Django forms."""
 from __future__ import annotations
 
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 
@@ -27,7 +28,7 @@ def checked(filterset):
     if filterset.is_bound and not filterset.is_valid():
         raise invalid(
             {k: [str(m) for m in v] for k, v in filterset.errors.items()},
-            "筛选条件有误。",
+            _("筛选条件有误。"),
         )
     return filterset
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
@@ -17,7 +18,7 @@ from api.serializers import WorkOrderInputSerializer, WorkOrderResultSerializer
 def _integration_of(user) -> Integration:
     integration = Integration.objects.filter(account_id=user.pk, is_active=True).first()
     if integration is None:
-        raise PermissionDenied("仅对接系统的接口账号可以提交工单。")
+        raise PermissionDenied(_("仅对接系统的接口账号可以提交工单。"))
     return integration
 
 

@@ -9,6 +9,7 @@ again under a row lock — a crafted call changes nothing."""
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
@@ -60,7 +61,7 @@ def apply(request, issue: Issue, name: str) -> Issue:
     """Apply action `name` to `issue` for the requester, as the issue page does."""
     user = request.user
     if name not in TRANSITION_ACTIONS:
-        raise ApiError("未知的操作。", code="unknown_action", status_code=404)
+        raise ApiError(_("未知的操作。"), code="unknown_action", status_code=404)
     offered = {a.name for a in issue_available_actions(user=user, issue=issue)}
     if name not in offered:
         _ok, reason = can(ACTIONS[name], Party(user=user, issue=issue, now=timezone.now()))

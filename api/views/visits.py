@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.response import Response
@@ -28,7 +29,7 @@ def _needs(raw) -> list[Need]:
     if raw in (None, ""):
         return []
     if not isinstance(raw, list) or len(raw) > MAX_NEEDS:
-        raise invalid({"needs": [f"needs 须为不超过 {MAX_NEEDS} 条的列表。"]})
+        raise invalid({"needs": [_("needs 须为不超过 %(n)s 条的列表。") % {"n": MAX_NEEDS}]})
     needs, errors = [], {}
     for i, row in enumerate(raw):
         form = NeedForm(row if isinstance(row, dict) else {})
@@ -67,7 +68,7 @@ class VisitViewSet(mixins.ListModelMixin, ApiViewSet):
         """Log a visit that happened, with its needs (one-step capture, DESIGN §4)."""
         enterprise_id = request.data.get("enterprise") if hasattr(request.data, "get") else None
         if not str(enterprise_id or "").isdigit() or len(str(enterprise_id)) > 18:
-            raise invalid({"enterprise": ["请选择企业。"]})
+            raise invalid({"enterprise": [_("请选择企业。")]})
         enterprise = get_object_or_404(enterprises_recordable_by(request.user), pk=enterprise_id)
         form = VisitLogForm(
             form_data(request), request.FILES or None, user=request.user, enterprise=enterprise
