@@ -14,6 +14,7 @@ SEEDERS = [
     "visits.demo",
     "notifications.demo",
     "portal.demo",
+    "api.demo",
     "cockpit.demo",
 ]
 
