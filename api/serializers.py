@@ -289,8 +289,10 @@ class EventSerializer(serializers.ModelSerializer):
 class IssueDetailSerializer(IssueSerializer):
     """Staff see everything; the enterprise side sees the public timeline only."""
 
-    outcome = serializers.ChoiceField(choices=Outcome.choices, read_only=True)
-    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices, read_only=True)
+    outcome = serializers.ChoiceField(choices=Outcome.choices, read_only=True, allow_blank=True)
+    satisfaction = serializers.ChoiceField(
+        choices=Satisfaction.choices, read_only=True, allow_blank=True
+    )
     timeline = serializers.SerializerMethodField()
 
     class Meta(IssueSerializer.Meta):
