@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import EnterpriseMembership
 from issues.selectors import issue_available_actions
-from issues.workflow import OPEN_STATES, State
+from issues.workflow import OPEN_STATES, State, reopen_window
 from portal import selectors
 from portal.forms import PORTAL_ACTIONS
 from portal.presenters import (
@@ -94,12 +94,17 @@ def request_context(user, issue) -> dict:
         attachment.who = person_label(
             attachment.uploaded_by, issue, viewer_id=user.pk, people=people
         )
+    reopen_until = None
+    if issue.state == State.CLOSED and issue.closed_at and "reopen" in forms:
+        reopen_until = issue.closed_at + reopen_window()
     question = ""
     if issue.state == State.WAITING_ENTERPRISE:
         question = selectors.latest_questions([issue]).get(issue.pk, "")
     return {
         "issue": issue,
         "question": question,
+        "show_reply": bool(issue.reply) and issue.state in (State.RESOLVED, State.CLOSED),
+        "reopen_until": reopen_until,
         "timeline": timeline,
         "comments": comments,
         "attachments": attachments,

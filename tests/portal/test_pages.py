@@ -234,7 +234,9 @@ def test_reopen_within_the_window(client, world, make_issue, settings):
     issue = make_issue("closed")
     client.force_login(world.enterprise_user)
     url = reverse("portal:request_action", args=[issue.pk, "reopen"])
-    assert "act-reopen" in client.get(reverse("portal:request", args=[issue.pk])).content.decode()
+    page = client.get(reverse("portal:request", args=[issue.pk])).content.decode()
+    until = timezone.localtime(issue.closed_at + timedelta(days=30))
+    assert "act-reopen" in page and f"{until.year}年{until.month}月{until.day}日前可以申请" in page
     client.post(url, {"reopen-reason": "又缺人了"})
     issue.refresh_from_db()
     assert issue.state == "in_progress"
