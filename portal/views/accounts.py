@@ -37,6 +37,11 @@ BACKEND = "accounts.backends.PhoneOrUsernameBackend"
 # --- The contact person ---------------------------------------------------------------------
 
 
+def _refused(request, exc: PortalError):
+    context = {"reason": exc.messages[0]}
+    return render(request, "portal/invitation_refused.html", context, status=410)
+
+
 @require_http_methods(["GET", "POST"])
 def invitation_accept_view(request, token: str):
     """Open a one-time link: set a password (new account or account recovery) or, signed in,
@@ -44,13 +49,11 @@ def invitation_accept_view(request, token: str):
     try:
         invitation = invitation_for_token(token)
     except PortalError as exc:
-        return render(
-            request, "portal/invitation_refused.html", {"reason": exc.messages[0]}, status=410
-        )
-    new_account = invitation.user_id is None and not request.user.is_authenticated
+        return _refused(request, exc)
     binds_current = invitation.user_id is None and request.user.is_authenticated
+    new_account = invitation.user_id is None and not binds_current
     form = None if binds_current else AcceptForm(request.POST or None, new_account=new_account)
-    if request.method == "POST" and (binds_current or form.is_valid()):
+    if request.method == "POST" and (form is None or form.is_valid()):
         data = form.cleaned_data if form is not None else {}
         try:
             user = invitation_accept(
@@ -62,34 +65,18 @@ def invitation_accept_view(request, token: str):
             )
         except PortalError as exc:
             if form is None:
-                return render(
-                    request,
-                    "portal/invitation_refused.html",
-                    {"reason": exc.messages[0]},
-                    status=410,
-                )
+                return _refused(request, exc)
             form.add_error(None, exc.messages)
         else:
-            if not request.user.is_authenticated or request.user.pk != user.pk:
+            if request.user.pk != user.pk:
                 login(request, user, backend=BACKEND)
-            messages.success(
-                request, _("已绑定%(name)s，欢迎使用。") % {"name": invitation.enterprise.name}
-            )
+            welcome = _("已绑定%(name)s，欢迎使用。") % {"name": invitation.enterprise.name}
+            messages.success(request, welcome)
             return redirect("portal:home")
-    if form is not None and not new_account:
-        form.initial = {}
-    context = {
-        "invitation": invitation,
-        "form": form,
-        "new_account": new_account,
-        "binds_current": binds_current,
-    }
-    return render(
-        request,
-        "portal/invitation_accept.html",
-        context,
-        status=400 if form and form.errors else 200,
-    )
+    context = {"invitation": invitation, "form": form, "new_account": new_account}
+    context["binds_current"] = binds_current
+    status = 400 if form is not None and form.errors else 200
+    return render(request, "portal/invitation_accept.html", context, status=status)
 
 
 # --- Staff: an enterprise's portal accounts --------------------------------------------------

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from issues.models import Category, RoutingRule
 from tests.factories import EnterpriseMembershipFactory, UserFactory
@@ -16,6 +17,14 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 
 def photo(name="现场.jpg"):
     return SimpleUploadedFile(name, JPEG, content_type="image/jpeg")
+
+
+@pytest.fixture(autouse=True)
+def primary_language_afterwards():
+    """A request in English leaves English active in this thread (LocaleMiddleware); later
+    tests that call services directly expect the primary language."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
