@@ -339,3 +339,17 @@ ISSUE_ESCALATION_DAYS = env.int("ISSUE_ESCALATION_DAYS", default=5)
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 # /health/ready/ reports the beat as degraded when its heartbeat (every minute) is older than this.
 QINQING_BEAT_STALE_SECONDS = env.int("BEAT_STALE_SECONDS", default=300)
+
+# --- How the apps plug into each other ---------------------------------------------------------
+# Declared here, in one place, and read where used; no app appends to a global list at start-up.
+# Sections of the enterprise page (enterprises.sections), in the order of their `order` field:
+# each a dotted path of fn(request, enterprise) -> PageSection | None.
+QINQING_ENTERPRISE_PAGE_SECTIONS = [
+    "visits.sections.visit_section",
+    "issues.enterprise_section.issues_section",
+]
+# Enterprises unit staff may see (enterprises.models.EnterpriseQuerySet.visible_to), besides the
+# rules of the enterprises app: each a dotted path of fn(unit_ids) -> Q over Enterprise.
+QINQING_UNIT_ENTERPRISE_VISIBILITY = [
+    "issues.visibility.enterprises_of_units",
+]

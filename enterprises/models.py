@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Region, Role
 from accounts.scope import scope_for
+from crm.lib.plugins import plugins
 from enterprises.validators import validate_credit_code
 
 
@@ -88,7 +89,8 @@ class EnterpriseQuerySet(models.QuerySet):
         - liaisons and responsible leaders: the enterprises actively assigned to them;
         - enterprise users: the enterprises they are bound to;
         - unit staff: enterprises with an issue where their unit leads or supports
-          (added by the issues app through `UNIT_VISIBILITY_HOOKS`).
+          (the rules listed in the setting `QINQING_UNIT_ENTERPRISE_VISIBILITY`: the issues
+          app's, which this app cannot import).
         """
         scope = scope_for(user)
         if scope.is_superuser:
@@ -113,17 +115,12 @@ class EnterpriseQuerySet(models.QuerySet):
         )
         unit_ids = scope.unit_ids()
         if unit_ids:
-            for hook in UNIT_VISIBILITY_HOOKS:
-                q |= hook(unit_ids)
+            for rule in plugins("QINQING_UNIT_ENTERPRISE_VISIBILITY"):
+                q |= rule(unit_ids)
         return self.filter(q)
 
     def active(self) -> EnterpriseQuerySet:
         return self.filter(status=Enterprise.Status.ACTIVE)
-
-
-# Callables taking a set of unit ids and returning a Q over Enterprise; registered by apps that
-# link enterprises to units (issues: lead or supporting unit), so this app needs no import of them.
-UNIT_VISIBILITY_HOOKS: list = []
 
 
 class Enterprise(models.Model):

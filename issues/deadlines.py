@@ -1,21 +1,24 @@
 """Time limits on Chinese working days (DESIGN §6): the clocks the transition service starts,
 moves, pauses and stops.
 
-`on_transition(issue, event)` is installed in `issues.services.TRANSITION_HOOKS`; it runs inside
-the transition's transaction, on the locked issue, after the event is written:
+`plan_time_limits(...)` is called by the workflow service (`issues.services.core.apply_action`)
+on the locked issue after the action's handler and BEFORE the action's one save, so the deadlines
+are part of that save and of its one history row (nothing here saves the issue or touches
+history); the clock row is written right after the save:
 
 - dispatch, rule_return (→ dispatched): `ack_deadline` = the category's acknowledge limit
   from now;
 - acknowledge: `resolve_deadline` = the resolve limit from the acknowledgement;
-- return: the acknowledge clock stops (the dispatcher rules); 3 distinct units → escalation;
+- return: the acknowledge clock stops (the dispatcher rules);
 - ask_enterprise: the resolve clock pauses (`paused_at`, set by the workflow);
 - answer: the business time paused is added back to `resolve_deadline` (`extend_deadline`);
 - decide_extension (approve): `resolve_deadline` moves by N working days
   (`add_extension_days`);
 - resolve / review pass (→ resolved): `revisit_deadline` = the revisit limit from now;
 - resolve (→ review): no clock while the dispatcher reviews;
-- revisit 不满意, reopen, review reject (rework): a new `resolve_deadline` from now; the 3rd
-  rework → escalation;
+- revisit 不满意, reopen, review reject (rework): a new `resolve_deadline` from now (the 3rd
+  rework, and the 3rd distinct returning unit, escalate: `issues.supervision.
+  escalate_if_repeated`, listed in the service's `ON_EVENT`);
 - revisit (→ closed), withdraw, merge: the clock stops.
 
 Limits are read from the category (`ack_limit`/`ack_unit`, `resolve_*`, `revisit_*`,
@@ -170,18 +173,23 @@ def deadline_status(
     return "warning" if now >= warn_at else "ok"
 
 
-# --- The hook ---------------------------------------------------------------------------------
+# --- Planning an action's time limits -----------------------------------------------------
 
 
 class _Change:
-    """What the hook does for one event: issue fields to save, the clock to write."""
+    """What an action does to the time limits: the issue's deadline fields, set in memory
+    BEFORE the action's one save (so that save and its one history row hold them), and the
+    clock row, written after it (`save_clock`)."""
 
-    def __init__(self, cal: WorkCalendar, issue: Issue, event: IssueEvent) -> None:
+    def __init__(
+        self, cal: WorkCalendar, issue: Issue, *, kind: str, to_state: str, data: dict, now
+    ) -> None:
         self.cal = cal
         self.issue = issue
-        self.event = event
-        self.now = event.at
-        self.fields: set[str] = set()
+        self.kind = kind
+        self.to_state = to_state
+        self.data = data
+        self.now = now
         self.clock: IssueClock | None = None
         self.clock_dirty = False
 
@@ -193,9 +201,7 @@ class _Change:
         return self.clock
 
     def set(self, name: str, value) -> None:
-        if getattr(self.issue, name) != value:
-            setattr(self.issue, name, value)
-            self.fields.add(name)
+        setattr(self.issue, name, value)
 
     def start(self, kind: str, amount: Decimal, unit: str, field: str) -> None:
         deadline = limit_deadline(self.cal, self.now, amount, unit)
@@ -243,26 +249,16 @@ class _Change:
         )
         self.clock_dirty = True
 
-    def save(self) -> None:
-        if self.fields:
-            values = {name: getattr(self.issue, name) for name in self.fields}
-            Issue.objects.filter(pk=self.issue.pk).update(**values)
-            # The action's own history row — written by the workflow service just before the
-            # hooks run — gets the deadlines it set, so every action still writes exactly one
-            # history row (as the workflow promises) and that row shows the new deadlines.
-            latest = (
-                Issue.history.filter(id=self.issue.pk)
-                .order_by("-history_id")
-                .values_list("history_id", "history_user_id", "state")
-                .first()
-            )
-            if latest is not None and latest[1:] == (self.event.actor_id, self.issue.state):
-                Issue.history.filter(history_id=latest[0]).update(**values)
-            else:  # not expected: record the change on its own row rather than lose it
-                self.issue._history_user = self.event.actor
-                self.issue.save(update_fields=sorted(values))
+    def save_clock(self) -> None:
+        """Write the clock row (after the issue's save: it points at the issue)."""
         if self.clock_dirty:
             self.clock.save()
+            self.clock_dirty = False
+
+
+class _NoChange:
+    def save_clock(self) -> None:
+        pass
 
 
 def _category(issue: Issue) -> Category:
@@ -302,8 +298,8 @@ def _resume(c: _Change) -> None:
         .values_list("at", flat=True)
         .first()
     )
-    if pause_started is None:  # paused outside the workflow: fall back to the event's figure
-        pause_started = c.now - timedelta(seconds=c.event.data.get("paused_seconds", 0))
+    if pause_started is None:  # paused outside the workflow: fall back to the action's figure
+        pause_started = c.now - timedelta(seconds=c.data.get("paused_seconds", 0))
     paused = working_time_between(c.cal, pause_started, c.now)
     deadline = c.issue.resolve_deadline
     if deadline is None:
@@ -315,19 +311,19 @@ def _resume(c: _Change) -> None:
 
 
 def _extension(c: _Change) -> None:
-    if c.event.data.get("decision") != "approve":
+    if c.data.get("decision") != "approve":
         return
     deadline = c.issue.resolve_deadline
     if deadline is None:
         return
-    days = int(c.event.data.get("days") or 0)
+    days = int(c.data.get("days") or 0)
     new_deadline = add_extension_days(c.cal, deadline, days)
     added = working_time_between(c.cal, deadline, new_deadline)
     c.move_resolve_deadline(new_deadline, lambda at: extend_deadline(c.cal, at, added))
 
 
 def _dispatched(c: _Change) -> None:
-    if c.event.to_state == State.DISPATCHED:
+    if c.to_state == State.DISPATCHED:
         _start_ack(c)
 
 
@@ -336,16 +332,16 @@ def _returned(c: _Change) -> None:
 
 
 def _resolved(c: _Change) -> None:
-    if c.event.to_state == State.RESOLVED:
+    if c.to_state == State.RESOLVED:
         _start_revisit(c)
-    elif c.event.to_state == State.IN_PROGRESS:  # review reject: do it again
+    elif c.to_state == State.IN_PROGRESS:  # review reject: do it again
         _start_resolve(c)
     else:
         c.stop()
 
 
 def _revisited(c: _Change) -> None:
-    if c.event.to_state == State.IN_PROGRESS:
+    if c.to_state == State.IN_PROGRESS:
         _start_resolve(c)
     else:
         c.stop()
@@ -368,24 +364,18 @@ _EFFECTS: dict[str, Callable[[_Change], None]] = {
 }
 
 
-def on_transition(issue: Issue, event: IssueEvent) -> None:
-    """The TRANSITION_HOOK: start, move, pause or stop the issue's clock (see the module doc),
-    then escalate at once after the 3rd rework or the 3rd distinct returning unit."""
-    effect = _EFFECTS.get(event.kind)
+def plan_time_limits(
+    *, issue: Issue, action: str, to_state: str, data: dict, now: datetime
+) -> _Change | _NoChange:
+    """Start, move, pause or stop the issue's clock for `action` (see the module doc).
+
+    Called by the workflow service on the locked issue AFTER the action's handler has mutated
+    it and BEFORE its one save: the deadlines are set on `issue` in memory, so the save — and
+    its one history row, attributed to the actor — already holds them. `data` is the action's
+    event data. Returns the change, whose `save_clock()` the service calls after the save."""
+    effect = _EFFECTS.get(action)
     if effect is None:
-        return
-    change = _Change(get_work_calendar(), issue, event)
+        return _NoChange()
+    change = _Change(get_work_calendar(), issue, kind=action, to_state=to_state, data=data, now=now)
     effect(change)
-    change.save()
-    if event.kind in ("return", "revisit", "reopen"):
-        from issues.supervision import escalate_if_repeated
-
-        escalate_if_repeated(issue=issue, event=event)
-
-
-def install() -> None:
-    """Register the hook (called from `IssuesConfig.ready`)."""
-    from issues.services import TRANSITION_HOOKS
-
-    if on_transition not in TRANSITION_HOOKS:
-        TRANSITION_HOOKS.append(on_transition)
+    return change

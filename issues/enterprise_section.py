@@ -1,4 +1,5 @@
-"""The "诉求 / 帮扶需求清单" section of the enterprise page (enterprises.sections registry):
+"""The "诉求 / 帮扶需求清单" section of the enterprise page (listed in the setting
+QINQING_ENTERPRISE_PAGE_SECTIONS):
 the enterprise's latest issues the viewer may see, a link to the full needs list and, for those
 who may register, a "登记诉求" button with the enterprise preselected."""
 
@@ -31,13 +32,3 @@ def issues_section(request, enterprise):
         order=20,
         slug="issues",
     )
-
-
-def register() -> None:
-    """Add the section to the enterprise page, when the enterprises app offers the registry."""
-    try:
-        from enterprises.sections import ENTERPRISE_PAGE_SECTIONS
-    except ImportError:
-        return
-    if issues_section not in ENTERPRISE_PAGE_SECTIONS:
-        ENTERPRISE_PAGE_SECTIONS.append(issues_section)

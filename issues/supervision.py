@@ -28,8 +28,9 @@ sweeps at once, a retried task or a sweep run twice therefore send each notifica
 Cost: one range scan of the partial index `issueclock_due` finds what is due; an idle sweep is
 that one query (plus the calendar's change check). Due issues are processed in batches of
 `batch_size` in one transaction each, events, levels, notifications and deliveries written in
-bulk; if a batch fails it is redone issue by issue through `issue_record_event`, each in a
-savepoint, so one broken issue never blocks the others.
+bulk (`write_records`, the function behind `issue_record_event`); if a batch fails it is redone
+issue by issue through `issue_record_event`, each in a savepoint, so one broken issue never
+blocks the others.
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ from issues.deadlines import (
     supervision_notice_days,
 )
 from issues.models import Issue, IssueClock, IssueEvent
-from issues.services import AFTER_COMMIT_HOOKS, issue_record_event
+from issues.services import core as workflow_core
+from issues.services import issue_record_event
 from issues.workflow import State
 from workcalendar.selectors import get_work_calendar
 
@@ -387,16 +389,10 @@ def _event_data(clock: IssueClock, step: int) -> dict:
 
 def _sweep_batch(ids, *, now, cal, people, result: SweepResult, limit) -> None:
     """The fast path: claim each due step, then write the batch's events and supervision levels
-    and notifications in bulk (`notify_many`) — a few queries per step instead of the ~20 of
-    `issue_record_event` (whose `full_clean` checks every foreign key and constraint by query).
-    The rows written are those `issue_record_event` writes: one system event per step (internal,
-    from/to = the current state), the raised level with a history row by the system user, and
-    the after-commit hooks."""
-    from simple_history.utils import bulk_update_with_history
-
+    in bulk through `issues.services.core.write_records` — the very function behind
+    `issue_record_event` — and the notifications with one `notify_many`."""
     from notifications.services import notify_many
 
-    actor = system_user()
     planned: list[tuple[IssueClock, int, datetime | None]] = []
     for clock in _lock_due(ids, now=now, result=result):
         result.checked += 1
@@ -410,35 +406,24 @@ def _sweep_batch(ids, *, now, cal, people, result: SweepResult, limit) -> None:
             break
         planned.append((clock, step, next_at))
     claimed = _claim_many(planned, now)
-    taken: list[tuple[IssueClock, int, IssueEvent]] = []
-    for clock, step, _next_at in planned:
-        if clock.issue_id not in claimed:
-            continue  # someone else took it
-        issue = clock.issue
-        event = IssueEvent(
-            issue=issue,
-            kind=STEP_EVENT[step][0],
-            actor=actor,
-            at=now,
-            from_state=issue.state,
-            to_state=issue.state,
-            data=_event_data(clock, step),
-            is_public=False,
-        )
-        taken.append((clock, step, event))
+    taken = [(clock, step) for clock, step, _next_at in planned if clock.issue_id in claimed]
     if not taken:
-        return
-    IssueEvent.objects.bulk_create([event for _c, _s, event in taken])
-    raised = []
-    for clock, step, _event in taken:
-        level = STEP_EVENT[step][2]
-        if clock.kind != Kind.REVISIT and level and level > clock.issue.supervision_level:
-            clock.issue.supervision_level = level
-            raised.append(clock.issue)
-    if raised:
-        bulk_update_with_history(raised, Issue, ["supervision_level"], default_user=actor)
+        return  # someone else took them
+    events = workflow_core.write_records(
+        [
+            workflow_core.Record(
+                issue=clock.issue,
+                kind=STEP_EVENT[step][0],
+                at=now,
+                data=_event_data(clock, step),
+                supervision_level=STEP_EVENT[step][2] if clock.kind != Kind.REVISIT else None,
+            )
+            for clock, step in taken
+        ],
+        actor=system_user(),
+    )
     messages = []
-    for clock, step, event in taken:
+    for (clock, step), event in zip(taken, events, strict=True):
         messages.append(
             _step_message(issue=clock.issue, clock=clock, step=step, event=event, people=people)
         )
@@ -446,18 +431,6 @@ def _sweep_batch(ids, *, now, cal, people, result: SweepResult, limit) -> None:
         kind = STEP_EVENT[step][0]
         result.steps[kind] = result.steps.get(kind, 0) + 1
     notify_many(messages=messages)  # the batch's notifications and deliveries in bulk
-    done = [(clock.issue_id, event.pk, event.kind) for clock, _s, event in taken]
-    transaction.on_commit(lambda: _after_commit(done))
-
-
-def _after_commit(done: list[tuple[int, int, str]]) -> None:
-    for issue_id, event_id, kind in done:
-        logger.debug("issue %s: %s (event %s)", issue_id, kind, event_id)
-        for hook in list(AFTER_COMMIT_HOOKS):
-            try:
-                hook(issue_id, event_id)
-            except Exception:  # committed; a failing side effect must not hide the others
-                logger.exception("after-commit hook %r failed for issue %s", hook, issue_id)
 
 
 def _sweep_one_by_one(ids, *, now, cal, people, result: SweepResult, limit) -> None:
@@ -493,8 +466,8 @@ def _sweep_one_by_one(ids, *, now, cal, people, result: SweepResult, limit) -> N
 
 def escalate_if_repeated(*, issue: Issue, event: IssueEvent) -> bool:
     """Escalate at once (提级) after the 3rd rework or once 3 different units returned the issue.
-    Called by the transition hook inside the transition's transaction. Once per issue: claimed
-    with a conditional update of its clock row."""
+    Listed in the workflow service's `ON_EVENT`: runs inside the transition's transaction.
+    Once per issue: claimed with a conditional update of its clock row."""
     reason = None
     reworked = event.kind == "reopen" or (
         event.kind == "revisit" and event.to_state == State.IN_PROGRESS

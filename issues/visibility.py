@@ -9,5 +9,5 @@ from issues.models.issue import unit_q
 
 
 def enterprises_of_units(unit_ids) -> Q:
-    """A Q over Enterprise (registered in enterprises.models.UNIT_VISIBILITY_HOOKS)."""
+    """A Q over Enterprise (listed in the setting QINQING_UNIT_ENTERPRISE_VISIBILITY)."""
     return Q(Exists(Issue.objects.filter(unit_q(unit_ids), enterprise=OuterRef("pk"))))

@@ -1,5 +1,5 @@
-"""The visit timeline on the enterprise page, registered in the enterprises app's section
-registry (enterprises.sections.ENTERPRISE_PAGE_SECTIONS) by VisitsConfig.ready()."""
+"""The visit timeline on the enterprise page (listed in the setting
+QINQING_ENTERPRISE_PAGE_SECTIONS, read by enterprises.sections)."""
 
 from __future__ import annotations
 

@@ -168,9 +168,10 @@ class Issue(models.Model):
 
     `state` is changed only by `issues.services.issue_transition` (the transition table is
     `issues.workflow.ACTIONS`); `IssueQuerySet.update(state=…)` raises. The time-limit fields
-    (`*_deadline`, `paused_*`) are maintained by the time-limits code through
-    `issues.services.TRANSITION_HOOKS`; `acknowledged_on_time` / `resolved_on_time` are set by the
-    workflow service by comparing the moment of the transition with the deadline then in force.
+    (`*_deadline`, `paused_*`) are computed by the time-limits code
+    (`issues.deadlines.plan_time_limits`) before the action's one save; `acknowledged_on_time` /
+    `resolved_on_time` are set by the workflow service by comparing the moment of the transition
+    with the deadline then in force.
     """
 
     Source = Source

@@ -1,8 +1,8 @@
-"""All writes of the issues app. See `core` for the transition service and its hooks."""
+"""All writes of the issues app. See `core` for the transition service and `ON_EVENT`, the
+declared list of what every action does besides its own handler."""
 
 from issues.services.core import (
-    AFTER_COMMIT_HOOKS,
-    TRANSITION_HOOKS,
+    ON_EVENT,
     WorkflowError,
     issue_record_event,
     issue_transition,
@@ -15,8 +15,7 @@ from issues.services.improvement import (
 from issues.services.register import issue_register, may_register, route_for
 
 __all__ = [
-    "AFTER_COMMIT_HOOKS",
-    "TRANSITION_HOOKS",
+    "ON_EVENT",
     "WorkflowError",
     "improvement_create",
     "improvement_link_issues",

@@ -6,39 +6,59 @@ goes through `apply_action` below, inside one transaction, on a row locked with
 
 1. check the state, the person's right (`issues.workflow.can`) and the input — a
    `WorkflowError` (a ValidationError with a Chinese message) leaves everything unchanged;
-2. mutate the issue (the action's handler in `issues.services.handlers`), `full_clean()`, save
-   once with the actor as history user (one simple-history row);
-3. write exactly ONE `IssueEvent` (kind = the action);
-4. call every function in `TRANSITION_HOOKS` with (issue, event), still inside the transaction —
-   this is how the time-limits code computes deadlines and how notifications are written to the
-   outbox in the same transaction. A hook that changes the issue saves it itself (with
-   `_history_user`); a hook that raises rolls the whole action back;
-5. after commit, call every function in `AFTER_COMMIT_HOOKS` with (issue_id, event_id) — for
-   work that must only happen once the change is durable (queueing Celery tasks).
+2. mutate the issue (the action's handler in `issues.services.handlers`) and compute its time
+   limits (`issues.deadlines.plan_time_limits`: deadlines set on the issue in memory);
+3. `full_clean()` and save ONCE with the actor as history user: one simple-history row, which
+   already holds the new state and deadlines (nothing edits a history row afterwards); then the
+   clock row;
+4. write exactly ONE `IssueEvent` (kind = the action);
+5. call, in order, each collaborator declared in `ON_EVENT` below with (issue=, event=), still
+   inside the transaction: escalation, notifications (who hears what) … A collaborator that
+   raises rolls the whole action back; one that must act only once the change is durable
+   queues its work with `transaction.on_commit` (as the notification outbox does).
+
+Events that are not transitions (the supervision ladder's steps, escalations) are written by
+`write_records` — through `issue_record_event` for one, by the supervision sweep for a batch.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from issues.deadlines import plan_time_limits
 from issues.models import Issue, IssueEvent
 from issues.workflow import ACTIONS, Action, Party, State, can
 
 logger = logging.getLogger(__name__)
 
-# fn(issue, event) -> None, called inside the transaction after the event is written.
-TRANSITION_HOOKS: list[Callable[[Issue, IssueEvent], None]] = []
-# fn(issue_id, event_id) -> None, called after the transaction commits.
-AFTER_COMMIT_HOOKS: list[Callable[[int, int], None]] = []
+# --- What an action does besides its handler: THE declared list --------------------------------
+#
+# Every transition (register and its auto-dispatch included) runs, in this order:
+#   the handler (issues.services.handlers.HANDLERS[action])
+#   → issues.deadlines.plan_time_limits   (before the one save; called in apply_action)
+#   → the one save, the clock row, the one IssueEvent
+#   → each entry below, fn(issue=…, event=…), inside the action's transaction.
+# To make actions do more, add one line here (a dotted path, imported on first use so the
+# collaborators may import this module). Nothing is registered at run time.
+ON_EVENT: tuple[str, ...] = (
+    # 3rd rework / 3rd distinct returning unit → 提级 (writes an escalation event)
+    "issues.supervision.escalate_if_repeated",
+)
+
+
+@cache
+def _collaborator(path: str) -> Callable:
+    return import_string(path)
 
 
 class WorkflowError(ValidationError):
@@ -156,7 +176,11 @@ def apply_action(
     to_state = action.target_state(issue, data) if action.changes_state else issue.state
     issue.state = to_state
     issue.last_activity_at = now
+    clock = plan_time_limits(
+        issue=issue, action=action.name, to_state=to_state, data=step.event_data, now=now
+    )
     save_issue(issue, actor=actor, at=now if backdated else None)
+    clock.save_clock()
     for fn in step.after_save:
         fn()
     event = IssueEvent.objects.create(
@@ -169,7 +193,7 @@ def apply_action(
         data=step.event_data,
         is_public=action.is_public(step.from_state, to_state, data),
     )
-    run_hooks(issue, event)
+    run_on_event(issue, event)
     return event
 
 
@@ -200,19 +224,11 @@ def save_issue(issue: Issue, *, actor, at: datetime | None = None) -> None:
         raise WorkflowError(_("数据不一致，操作未执行。"), code="integrity") from None
 
 
-def run_hooks(issue: Issue, event: IssueEvent) -> None:
-    for hook in list(TRANSITION_HOOKS):
-        hook(issue, event)
-    transaction.on_commit(partial(_after_commit, issue.pk, event.pk, event.kind))
-
-
-def _after_commit(issue_id: int, event_id: int, kind: str) -> None:
-    logger.debug("issue %s: %s (event %s)", issue_id, kind, event_id)
-    for hook in list(AFTER_COMMIT_HOOKS):
-        try:
-            hook(issue_id, event_id)
-        except Exception:  # the change is committed; a failing side effect must not hide it
-            logger.exception("after-commit hook %r failed for issue %s", hook, issue_id)
+def run_on_event(issue: Issue, event: IssueEvent) -> None:
+    """Call each collaborator of `ON_EVENT`, in order (inside the action's transaction)."""
+    logger.debug("issue %s: %s (event %s)", issue.pk, event.kind, event.pk)
+    for path in ON_EVENT:
+        _collaborator(path)(issue=issue, event=event)
 
 
 @transaction.atomic
@@ -222,8 +238,9 @@ def issue_transition(
     """Apply one action of the transition table (`issues.workflow.ACTIONS`) to an issue.
 
     Locks the issue row, checks state, permission and input (raising `WorkflowError` — nothing
-    changes), mutates, saves once (one history row attributed to `actor`), writes exactly one
-    `IssueEvent` (kind = `action`), runs `TRANSITION_HOOKS` and queues `AFTER_COMMIT_HOOKS`.
+    changes), mutates, computes its time limits, saves once (one history row attributed to
+    `actor`, holding the new state and deadlines), writes exactly one `IssueEvent` (kind =
+    `action`) and runs the collaborators of `ON_EVENT`.
     `data` is the action's input (see `Action.requires` / `Action.optional`).
 
     `at` backdates the action (event time, timestamps, history date); it exists for imports of
@@ -244,6 +261,58 @@ def issue_transition(
     return issue
 
 
+@dataclass(frozen=True)
+class Record:
+    """One timeline event that is not a transition, for `write_records`."""
+
+    issue: Issue  # locked by the caller
+    kind: str
+    at: datetime
+    data: dict = field(default_factory=dict)
+    is_public: bool = False
+    supervision_level: int | None = None  # raise to (never lower); at most 3
+
+
+def write_records(records: Sequence[Record], *, actor) -> list[IssueEvent]:
+    """THE write of timeline events that are not transitions — `issue_record_event` writes one,
+    the supervision sweep a batch: one event per record (from / to = the issue's current state,
+    never a state change) and, for each issue whose supervision level rises, the new level with
+    one history row attributed to `actor` — in bulk, a constant number of queries. Callers hold
+    the transaction and the issues' row locks. Kinds of the transition table are refused."""
+    for record in records:
+        if record.kind in ACTIONS:
+            raise WorkflowError(_("状态类操作必须通过办理流程执行。"), code="unknown_action")
+    events = [
+        IssueEvent(
+            issue=r.issue,
+            kind=r.kind,
+            actor=actor,
+            at=r.at,
+            from_state=r.issue.state,
+            to_state=r.issue.state,
+            data=r.data,
+            is_public=r.is_public,
+        )
+        for r in records
+    ]
+    IssueEvent.objects.bulk_create(events)
+    raised: dict[int, Issue] = {}
+    for r in records:
+        level = r.supervision_level
+        if level is not None and level > r.issue.supervision_level:
+            r.issue.supervision_level = min(level, 3)
+            raised[r.issue.pk] = r.issue
+    if raised:
+        from simple_history.utils import bulk_update_with_history
+
+        bulk_update_with_history(
+            list(raised.values()), Issue, ["supervision_level"], default_user=actor
+        )
+    for event in events:
+        logger.debug("issue %s: %s (event %s)", event.issue_id, event.kind, event.pk)
+    return events
+
+
 @transaction.atomic
 def issue_record_event(
     *,
@@ -258,37 +327,30 @@ def issue_record_event(
     """Write a timeline event that is not a transition — the supervision ladder's warning /
     reminder / supervision / escalation, a deadline adjustment — optionally raising the
     supervision level (never lowering it). Never changes the state. Writes one event and, when
-    the level changes, one history row. Kinds of the transition table are refused."""
+    the level changes, one history row (`write_records`, the sweep's batch write). Kinds of the
+    transition table are refused."""
     if kind in ACTIONS:
         raise WorkflowError(_("状态类操作必须通过办理流程执行。"), code="unknown_action")
     issue = lock_issue(issue_id)
-    now = at or timezone.now()
-    if supervision_level is not None and supervision_level > issue.supervision_level:
-        issue.supervision_level = min(supervision_level, 3)
-        issue.full_clean()
-        issue._history_user = actor
-        issue.save(update_fields=["supervision_level"])
-    event = IssueEvent.objects.create(
+    record = Record(
         issue=issue,
         kind=kind,
-        actor=actor,
-        at=now,
-        from_state=issue.state,
-        to_state=issue.state,
+        at=at or timezone.now(),
         data=data or {},
         is_public=is_public,
+        supervision_level=supervision_level,
     )
-    transaction.on_commit(partial(_after_commit, issue.pk, event.pk, kind))
-    return event
+    return write_records([record], actor=actor)[0]
 
 
 __all__ = [
-    "AFTER_COMMIT_HOOKS",
-    "TRANSITION_HOOKS",
+    "ON_EVENT",
+    "Record",
     "State",
     "WorkflowError",
     "apply_action",
     "issue_record_event",
     "issue_transition",
     "lock_issue",
+    "write_records",
 ]

@@ -14,7 +14,7 @@ from accounts.models import Region
 from accounts.services import system_user
 from crm.lib.files import validate_upload
 from issues.models import Category, Issue, IssueAttachment, IssueEvent, RoutingRule
-from issues.services.core import WorkflowError, apply_action, run_hooks, save_issue
+from issues.services.core import WorkflowError, apply_action, run_on_event, save_issue
 from issues.workflow import ACTIONS, Party, State
 
 # Sources an enterprise user may choose in the portal.
@@ -171,7 +171,7 @@ def issue_register(
         },
         is_public=True,
     )
-    run_hooks(issue, event)
+    run_on_event(issue, event)
 
     rule = (
         None

@@ -299,22 +299,15 @@ def test_the_handover_only_touches_enterprises_in_the_actors_region(world, login
     ) == ["江北纺织有限公司"]
 
 
-def test_sections_registered_by_other_apps_render_on_the_page(world, login_as, tmp_path, settings):
-    from enterprises.sections import ENTERPRISE_PAGE_SECTIONS, PageSection
+def test_sections_declared_by_other_apps_render_on_the_page(world, login_as, tmp_path, settings):
 
     (tmp_path / "probe.html").write_text("<p>探针：{{ enterprise.name }} {{ count }}</p>")
     settings.TEMPLATES = [
         {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}
     ]
 
-    def provider(request, enterprise):
-        return PageSection("走访记录", "probe.html", {"count": 3}, order=10)
-
-    ENTERPRISE_PAGE_SECTIONS.append(provider)
-    try:
-        body = login_as(world.liaison).get(detail_url(world.ent_a)).content.decode()
-    finally:
-        ENTERPRISE_PAGE_SECTIONS.remove(provider)
+    settings.QINQING_ENTERPRISE_PAGE_SECTIONS = ["tests.enterprises.test_views.probe_section"]
+    body = login_as(world.liaison).get(detail_url(world.ent_a)).content.decode()
     assert "走访记录" in body and "探针：城关机械有限公司 3" in body
 
 
@@ -350,3 +343,10 @@ def test_the_handover_form_offers_only_officers_of_the_actors_enterprises(world,
     AssignmentFactory(enterprise=world.ent_far, person=far_liaison, kind="liaison")
     body = login_as(world.dispatcher).get(reverse("enterprises:handover")).content.decode()
     assert "联络员" in body and "江北联络员" not in body
+
+
+def probe_section(request, enterprise):
+    """A section another app could declare (see the test above)."""
+    from enterprises.sections import PageSection
+
+    return PageSection("走访记录", "probe.html", {"count": 3}, order=10)

@@ -268,3 +268,37 @@ def test_deadline_status_in_a_list_costs_no_query_per_issue(flow, django_assert_
         assert deadline_status(issue, t("2025-10-10 09:00"), cal=cal) == "ok"
         assert deadline_status(issue, t("2025-10-11 12:00"), cal=cal) == "warning"
         assert deadline_status(issue, t("2025-10-11 13:31"), cal=cal) == "overdue"
+
+
+def test_each_action_writes_one_history_row_that_already_holds_its_deadlines(flow, world):
+    flow.register("2025-09-30 10:00")
+    before = list(Issue.history.filter(id=flow.issue.pk).values())
+    flow.dispatch("2025-09-30 10:00")
+    rows = list(Issue.history.filter(id=flow.issue.pk).order_by("history_id").values())
+    # one more row, for the dispatch, with the deadline it started; the older rows untouched
+    assert len(rows) == len(before) + 1
+    assert rows[: len(before)] == sorted(before, key=lambda r: r["history_id"])
+    assert (rows[-1]["state"], rows[-1]["ack_deadline"]) == ("dispatched", t("2025-10-09 17:30"))
+    flow.ack("2025-10-09 09:00")
+    last = Issue.history.filter(id=flow.issue.pk).order_by("-history_id").first()
+    assert (last.state, last.resolve_deadline) == ("in_progress", t("2025-10-15 17:30"))
+    assert Issue.history.filter(id=flow.issue.pk).count() == len(before) + 2
+
+
+def test_the_time_limits_are_planned_before_the_one_save(world, make_issue, monkeypatch):
+    from issues.services import core
+
+    saved = []
+    real_save = core.save_issue
+
+    def spy(issue, **kwargs):
+        saved.append((issue.state, issue.ack_deadline))
+        real_save(issue, **kwargs)
+
+    monkeypatch.setattr(core, "save_issue", spy)
+    issue = make_issue("new")
+    issue_transition(
+        actor=world.dispatcher, issue_id=issue.pk, action="dispatch", lead_unit=world.line_unit
+    )
+    assert len(saved) == 1
+    assert saved[0][0] == "dispatched" and saved[0][1] is not None

@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services import system_user
+from issues.deadlines import _NoChange
 from issues.models import ExtensionRequest, Issue, IssueEvent, RoutingRule
 from issues.services import (
-    AFTER_COMMIT_HOOKS,
+    ON_EVENT,
     WorkflowError,
     issue_record_event,
     issue_register,
@@ -365,7 +366,8 @@ def test_on_time_facts_compare_the_moment_with_the_deadline(world, make_issue):
 
 
 def test_without_a_deadline_the_on_time_facts_stay_unknown(world, make_issue, monkeypatch):
-    monkeypatch.setattr("issues.services.core.TRANSITION_HOOKS", [])  # no time-limits hook
+    # no time limits: the category's limits do not apply
+    monkeypatch.setattr("issues.services.core.plan_time_limits", lambda **kw: _NoChange())
     issue = make_issue("resolved")
     assert issue.acknowledged_on_time is None
     assert issue.resolved_on_time is None
@@ -441,39 +443,36 @@ def test_only_staff_of_the_lead_unit_can_be_assigned(world, make_issue):
 # --- hooks, system events, guards -------------------------------------------------------------
 
 
-def test_transition_hooks_run_inside_the_transaction_and_can_veto(world, make_issue, monkeypatch):
-    seen = []
+SEEN: list = []
 
-    def hook(issue, event):
-        seen.append((issue.state, event.kind, transaction.get_connection().in_atomic_block))
-        raise RuntimeError("outbox full")
 
+def vetoing_collaborator(*, issue, event):
+    SEEN.append((issue.state, event.kind, transaction.get_connection().in_atomic_block))
+    raise RuntimeError("outbox full")
+
+
+def test_the_collaborators_run_inside_the_transaction_and_can_veto(world, make_issue, monkeypatch):
+    SEEN.clear()
     issue = make_issue("dispatched")
-    monkeypatch.setattr("issues.services.core.TRANSITION_HOOKS", [hook])
+    monkeypatch.setattr(
+        "issues.services.core.ON_EVENT",
+        (*ON_EVENT, "tests.issues.test_services.vetoing_collaborator"),
+    )
     with pytest.raises(RuntimeError):
         issue_transition(actor=world.handler, issue_id=issue.pk, action="acknowledge")
-    assert seen == [("in_progress", "acknowledge", True)]
+    assert SEEN == [("in_progress", "acknowledge", True)]
     issue.refresh_from_db()
     assert issue.state == "dispatched"
     assert kinds(issue)[-1] == "dispatch"
 
 
-def test_after_commit_hooks_run_only_once_committed(
-    world, make_issue, monkeypatch, django_capture_on_commit_callbacks
-):
-    calls = []
-    monkeypatch.setattr(
-        "issues.services.core.AFTER_COMMIT_HOOKS", [lambda i, e: calls.append((i, e))]
-    )
-    issue = make_issue("dispatched")
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        issue_transition(actor=world.handler, issue_id=issue.pk, action="acknowledge")
-    assert calls == []
-    for callback in callbacks:
-        callback()
-    event = IssueEvent.objects.filter(issue=issue).last()
-    assert calls == [(issue.pk, event.pk)]
-    assert AFTER_COMMIT_HOOKS == []
+def test_what_an_action_does_is_one_declared_immutable_list():
+    from issues.services import core
+
+    assert isinstance(core.ON_EVENT, tuple)
+    assert ON_EVENT == ("issues.supervision.escalate_if_repeated",)
+    for path in ON_EVENT:
+        assert callable(core._collaborator(path))
 
 
 def test_system_events_raise_the_supervision_level_but_never_the_state(world, make_issue):

@@ -476,3 +476,28 @@ def test_a_batch_of_due_steps_is_told_with_one_notify_many_call(overdue, world, 
     assert spy.call_count == 1
     assert len(spy.call_args.kwargs["messages"]) == 2
     assert sent("issue_reminder") == [("unithead1", "issue_reminder")] * 2
+
+
+def test_the_sweep_writes_its_events_through_the_function_behind_issue_record_event(
+    overdue, world, monkeypatch
+):
+    from accounts.services import system_user
+    from issues.services import core, issue_record_event
+
+    calls = []
+    real = core.write_records
+
+    def spy(records, *, actor):
+        calls.append([(r.issue.pk, r.kind, r.supervision_level) for r in records])
+        return real(records, actor=actor)
+
+    monkeypatch.setattr(core, "write_records", spy)
+    # when: the sweep takes a step (batch path) and someone records an event by hand
+    assert supervision_sweep(now=t("2025-10-09 17:31")).steps == {"reminder": 1}
+    issue_record_event(actor=system_user(), issue_id=overdue.pk, kind="deadline", data={})
+    # then: both went through the one write
+    assert calls == [[(overdue.pk, "reminder", 1)], [(overdue.pk, "deadline", None)]]
+    overdue.refresh_from_db()
+    assert overdue.supervision_level == 1
+    latest = overdue.history.first()
+    assert (latest.supervision_level, latest.history_user) == (1, system_user())

@@ -17,11 +17,11 @@ def section(user, enterprise):
     return issues_section(request, enterprise)
 
 
-def test_the_section_is_registered_with_the_enterprise_page():
-    from enterprises.sections import ENTERPRISE_PAGE_SECTIONS
+def test_the_section_is_declared_for_the_enterprise_page():
+    from crm.lib.plugins import plugins
     from issues.enterprise_section import issues_section
 
-    assert issues_section in ENTERPRISE_PAGE_SECTIONS
+    assert issues_section in plugins("QINQING_ENTERPRISE_PAGE_SECTIONS")
 
 
 def test_the_liaison_sees_the_issues_and_the_register_button(world, make_issue):

@@ -104,8 +104,8 @@ def test_the_table_covers_exactly_the_actions_of_the_design():
 def test_every_state_action_and_role_behaves_as_the_design_says(
     world, make_issue, monkeypatch, state, action
 ):
-    # given: an issue in `state`, built through the real services (hooks off: this is the table)
-    monkeypatch.setattr("issues.services.core.TRANSITION_HOOKS", [])
+    # given: an issue in `state`, built through the real services (time limits, escalation and
+    # notifications on, as in production)
     sources, roles, to_state = EXPECTED[action]
     issue = make_issue(state, pending_extension=action == "decide_extension" and state in WORKING)
     into = make_issue("new", title="重复登记的诉求") if action == "merge" else None
