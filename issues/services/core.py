@@ -53,6 +53,8 @@ logger = logging.getLogger(__name__)
 ON_EVENT: tuple[str, ...] = (
     # 3rd rework / 3rd distinct returning unit → 提级 (writes an escalation event)
     "issues.supervision.escalate_if_repeated",
+    # who hears what: issues.notices.WHO_HEARS_WHAT, through the notification outbox
+    "issues.notices.notify_parties",
 )
 
 

@@ -110,6 +110,8 @@ def dispatch(step: Step) -> None:
     note = step.text("note", required=False, max_length=500)
     if note:
         step.event_data["note"] = note
+    if step.party.is_system:  # by a routing rule (or an import), not by a dispatcher
+        step.event_data["auto"] = True
 
 
 def acknowledge(step: Step) -> None:

@@ -155,6 +155,11 @@ def issue_register(
         record.file.save(info.original_name, upload, save=False)
         record.save()
 
+    rule = (
+        None
+        if source == Issue.Source.BANCHENG
+        else route_for(category=category, region=enterprise.region)
+    )
     event = IssueEvent.objects.create(
         issue=issue,
         kind="register",
@@ -168,16 +173,12 @@ def issue_register(
             "category_id": category.pk,
             "category": str(category),
             "attachments": len(checked),
+            "auto_dispatch": rule is not None,
         },
         is_public=True,
     )
     run_on_event(issue, event)
 
-    rule = (
-        None
-        if source == Issue.Source.BANCHENG
-        else route_for(category=category, region=enterprise.region)
-    )
     if rule is not None:
         apply_action(
             actor=system_user(),

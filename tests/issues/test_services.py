@@ -470,7 +470,10 @@ def test_what_an_action_does_is_one_declared_immutable_list():
     from issues.services import core
 
     assert isinstance(core.ON_EVENT, tuple)
-    assert ON_EVENT == ("issues.supervision.escalate_if_repeated",)
+    assert ON_EVENT == (
+        "issues.supervision.escalate_if_repeated",
+        "issues.notices.notify_parties",
+    )
     for path in ON_EVENT:
         assert callable(core._collaborator(path))
 
