@@ -193,8 +193,12 @@ class IssueEvent(models.Model):
         return f"{self.issue_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs):
-        if not self._state.adding:
+        # Written once, as a new row with an id the database chooses: `IssueEvent(pk=existing)
+        # .save()` would otherwise be an UPDATE. The database refuses UPDATE and DELETE too
+        # (triggers, migration 0004), whatever the way in.
+        if not self._state.adding or self.pk is not None:
             raise ImmutableEventError("issue events are append-only")
+        kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
