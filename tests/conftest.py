@@ -116,3 +116,15 @@ def _timeline_flushable(request):
         cursor.execute(f"DELETE FROM {guard.TABLE}")  # noqa: S608 - a constant table name
         for sql in guard.SQLITE_UP:
             cursor.execute(sql)
+
+
+@pytest.fixture(autouse=True)
+def _primary_language(settings):
+    """Each test starts in the product's primary language: a request with another
+    Accept-Language leaves its language active in the thread (LocaleMiddleware activates it and
+    nothing deactivates it), which would leak into the next test's messages."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -309,7 +309,7 @@ def test_messages_list_my_notifications_and_lead_to_the_portal(client, world, ma
     client.force_login(world.enterprise_user)
     page = client.get(reverse("portal:messages")).content.decode()
     assert "请补充材料" in page
-    note = world.enterprise_user.notifications.get()
+    note = world.enterprise_user.notifications.get(title="请补充材料")
     response = client.post(reverse("notifications:open", args=[note.pk]))
     assert client.get(response.url).url == reverse("portal:request", args=[issue.pk])
 
