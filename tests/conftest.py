@@ -89,7 +89,7 @@ def build_world() -> SimpleNamespace:
 
 @pytest.fixture(autouse=True)
 def _timeline_flushable(request):
-    """The issue timeline refuses DELETE in the database (issues migration 0004). After a test
+    """The issue timeline refuses DELETE in the database (issues migration 0006). After a test
     that commits (transaction=True), the test database is emptied: PostgreSQL truncates (row
     triggers do not fire); on SQLite, which deletes row by row, the trigger is lifted for the
     flush and put back."""
@@ -109,7 +109,7 @@ def _timeline_flushable(request):
 
     if connection.vendor != "sqlite":
         return
-    guard = import_module("issues.migrations.0004_issueevent_append_only")
+    guard = import_module("issues.migrations.0006_issueevent_append_only")
     with connection.cursor() as cursor:
         for sql in guard.SQLITE_DOWN:
             cursor.execute(sql)

@@ -195,7 +195,7 @@ class IssueEvent(models.Model):
     def save(self, *args, **kwargs):
         # Written once, as a new row with an id the database chooses: `IssueEvent(pk=existing)
         # .save()` would otherwise be an UPDATE. The database refuses UPDATE and DELETE too
-        # (triggers, migration 0004), whatever the way in.
+        # (triggers, migration 0006), whatever the way in.
         if not self._state.adding or self.pk is not None:
             raise ImmutableEventError("issue events are append-only")
         kwargs["force_insert"] = True

@@ -57,7 +57,7 @@ def _run(statements_by_vendor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("issues", "0003_issueclock")]
+    dependencies = [("issues", "0005_event_timing_facts")]
 
     operations = [
         migrations.RunPython(
