@@ -341,3 +341,24 @@ def test_the_portal_speaks_english_too(client, world, make_issue):
     client.cookies["django_language"] = "en"
     page = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Requests in progress" in page and "is working on it" in page
+
+
+def test_a_question_and_a_resolution_reach_the_enterprises_messages_and_lead_to_the_portal(
+    client, world, make_issue
+):
+    issue = make_issue("in_progress")
+    issue_transition(
+        actor=world.handler, issue_id=issue.pk, action="ask_enterprise", question="请补充社保名单"
+    )
+    client.force_login(world.enterprise_user)
+    page = client.get(reverse("portal:messages")).content.decode()
+    assert issue.title in page or "补充" in page
+    asked = world.enterprise_user.notifications.latest("created_at")
+    opened = client.post(reverse("notifications:open", args=[asked.pk]))
+    assert client.get(opened.url).url == reverse("portal:request", args=[issue.pk])
+    issue_transition(actor=world.liaison, issue_id=issue.pk, action="answer", text="已补充")
+    issue_transition(
+        actor=world.handler, issue_id=issue.pk, action="resolve", outcome="solved", reply="已办"
+    )
+    titles = list(world.enterprise_user.notifications.values_list("title", flat=True))
+    assert any("请评价" in t for t in titles)
