@@ -6,7 +6,10 @@ from datetime import timedelta
 
 from django import forms
 from django.db.models import Q
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, Role, RoleMembership, Unit, User
@@ -15,6 +18,25 @@ from enterprises.models import Industry
 from issues.models import Category
 
 MAX_DAYS = 3 * 366  # a custom period longer than this is refused
+
+
+class QuickSelect(forms.Select):
+    """A <select> rendered in Python: the cockpit's filters list hundreds of people and units,
+    and Django renders each option through a template."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = "" if value is None else str(value)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (v, mark_safe(" selected") if str(v) == chosen else "", label)
+                for v, label in ((str(o[0]), o[1]) for o in self.choices)
+            ),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final), options)
 
 
 def _paths_q(lookup: str, paths) -> Q:

@@ -85,6 +85,7 @@ class Fact(models.Model):
         verbose_name = _("驾驶舱统计事实")
         verbose_name_plural = _("驾驶舱统计事实")
         indexes = [
+            models.Index(fields=["t"], name="cockpit_fact_t"),
             models.Index(fields=["kind", "t"], name="cockpit_fact_kind_t"),
             models.Index(fields=["issue"], name="cockpit_fact_issue"),
         ]

@@ -118,7 +118,7 @@ class Filters:
             qs = qs.filter(Exists(assigned))
         return qs
 
-    @property
+    @cached_property
     def root(self) -> Region | None:
         """The region whose children the region breakdown shows."""
         if self.region is not None:
@@ -190,8 +190,15 @@ class Cockpit:
         return self.filters.facts()
 
     @cached_property
+    def _grouped(self):
+        return metrics.all_breakdowns(
+            self.facts, start=self.period.start, end=self.period.end, root=self.filters.root
+        )
+
+    @cached_property
     def figures(self) -> metrics.Figures:
-        return metrics.figures(self.facts, start=self.period.start, end=self.period.end)
+        """The period's figures (the same scan as the breakdowns)."""
+        return metrics.Figures(self._grouped[0])
 
     def issue_ids(self, key: str):
         """The ids of the issues counted by `key` (a `metrics.COUNT_KEYS` name): a subquery,
@@ -203,13 +210,7 @@ class Cockpit:
         ).values_list("issue_id", flat=True)
 
     def breakdown(self, dim: str) -> list[Row]:
-        counts = metrics.breakdown(
-            self.facts,
-            start=self.period.start,
-            end=self.period.end,
-            dim=dim,
-            root=self.filters.root,
-        )
+        counts = self._grouped[1][dim]
         names = _names(dim, counts)
         rows = []
         for key, c in counts.items():
