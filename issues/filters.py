@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,12 @@ class IssueFilter(django_filters.FilterSet):
     )
     region = django_filters.ModelChoiceFilter(
         label=_("辖区"), queryset=Region.objects.none(), method="filter_region"
+    )
+    industry = django_filters.NumberFilter(
+        label=_("行业"), method="filter_industry", widget=forms.HiddenInput
+    )
+    liaison = django_filters.NumberFilter(
+        label=_("联络员"), field_name="liaison_id", widget=forms.HiddenInput
     )
     enterprise = django_filters.NumberFilter(label=_("企业"), field_name="enterprise_id")
     source = django_filters.ChoiceFilter(label=_("来源"), choices=Issue.Source.choices)
@@ -95,6 +102,14 @@ class IssueFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(enterprise__region__path__startswith=value.path)
+
+    def filter_industry(self, queryset, name, value):
+        """The enterprise's industry (门类 or 大类): the cockpit's drill-down by industry."""
+        if value is None:
+            return queryset
+        return queryset.filter(
+            Q(enterprise__industry_id=value) | Q(enterprise__industry__parent_id=value)
+        )
 
     def filter_overdue(self, queryset, name, value):
         if value is None:
