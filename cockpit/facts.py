@@ -305,8 +305,13 @@ def build_issues(issue_ids) -> int:
     return len(facts)
 
 
-def _state() -> RollupState:
-    return RollupState.objects.select_for_update().get_or_create(key="facts")[0]
+def _state(*, wait: bool = True) -> RollupState | None:
+    """The bookkeeping row, locked; None when `wait` is false and another run holds it."""
+    RollupState.objects.get_or_create(key="facts")
+    qs = RollupState.objects.filter(key="facts")
+    if not wait and connection.features.has_select_for_update_skip_locked:
+        return qs.select_for_update(skip_locked=True).first()
+    return qs.select_for_update().get()
 
 
 def rebuild_all() -> dict:
@@ -336,12 +341,15 @@ def rebuild_all() -> dict:
     return {"issues": len(ids), "facts": count, "last_event_id": last}
 
 
-def refresh(*, max_events: int = 20_000) -> int:
+def refresh(*, max_events: int = 20_000, wait: bool = True) -> int:
     """Rebuild the facts of the issues with events newer than the last run (up to `max_events`
     events per call, oldest first; the rest on the next call). Returns the number of issues
-    rebuilt. The page calls it before counting, the beat every minute."""
+    rebuilt. The beat calls it every minute; the page calls it with `wait=False` and a small
+    batch before counting, so a viewer never queues behind another refresh."""
     with transaction.atomic():
-        state = _state()
+        state = _state(wait=wait)
+        if state is None:
+            return 0
         rows = list(
             IssueEvent.objects.filter(pk__gt=max(state.last_event_id - LOOKBACK, 0))
             .order_by("pk")
