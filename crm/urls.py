@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+from api import pages as api_pages
 from ops import health
 from ops import views as ops_views
 
@@ -19,6 +20,8 @@ urlpatterns = [
     path("portal/", include("portal.urls")),
     path("cockpit/", include("cockpit.urls")),
     path("api/v1/", include("api.urls")),
+    path("api/tokens/", api_pages.token_page, name="api_tokens"),
+    path("api/tokens/<int:pk>/revoke/", api_pages.token_revoke_page, name="api_token_revoke"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
     path("health/", health.liveness, name="health"),
