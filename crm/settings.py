@@ -271,8 +271,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "亲清 Qinqing API",
     "DESCRIPTION": (
         "Qinqing REST API v1 (DESIGN §11): the same visibility rules, filters and workflow as "
-        "the pages. Authenticate with `Authorization: Bearer <token>` (issue yours at /api/tokens/) "
-        "or the session cookie."
+        "the pages. Authenticate with `Authorization: Bearer <token>` (issue yours at "
+        "/api/tokens/) or the session cookie."
     ),
     "VERSION": "1.0.0",
     "SCHEMA_PATH_PREFIX": "/api/v1",
