@@ -55,6 +55,9 @@ ON_EVENT: tuple[str, ...] = (
     "issues.supervision.escalate_if_repeated",
     # who hears what: issues.notices.WHO_HEARS_WHAT, through the notification outbox
     "issues.notices.notify_parties",
+    # 办理结果回传: an external (12345) issue resolved / closed / returned → a signed webhook
+    # to its integration, through the same outbox (api.callbacks)
+    "api.callbacks.work_order_result_callback",
 )
 
 

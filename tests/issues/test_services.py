@@ -473,6 +473,7 @@ def test_what_an_action_does_is_one_declared_immutable_list():
     assert ON_EVENT == (
         "issues.supervision.escalate_if_repeated",
         "issues.notices.notify_parties",
+        "api.callbacks.work_order_result_callback",
     )
     for path in ON_EVENT:
         assert callable(core._collaborator(path))
