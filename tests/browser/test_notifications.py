@@ -13,20 +13,32 @@ def _badge(page):
     return page.get_by_test_id("unread-badge")
 
 
-def test_a_handler_reads_notifications_and_the_badge_follows(page_factory):
+def _unread(username: str):
+    from notifications.models import Notification
+
+    return Notification.objects.filter(recipient__username=username, read_at__isnull=True)
+
+
+def test_a_liaison_reads_what_the_product_sent_and_the_badge_follows(page_factory):
+    # The demo inbox holds only what the product sent while the demo ran: here the visit
+    # reminders (tomorrow's visits, overdue coverage) and the supervision sweep's steps.
+    unread = _unread("liaison")
+    n = unread.count()
+    assert n >= 2
+    assert unread.filter(kind="visit_planned").exists()
     page = page_factory()
-    login(page, "handler")
-    assert _badge(page).inner_text().startswith("2")
+    login(page, "liaison")
+    assert _badge(page).inner_text().startswith(str(n))
     page.get_by_test_id("nav-bell").click()
     page.wait_for_load_state("networkidle")
     items = page.get_by_test_id("notification")
-    assert items.count() == 2
-    assert "时限预警" in page.get_by_test_id("notification-list").inner_text()
+    assert items.count() == min(n, 20)
+    assert "走访计划提醒" in page.get_by_test_id("notification-list").inner_text()
     shot(page, "notifications-inbox")
 
     items.first.get_by_test_id("mark-read").click()
     page.wait_for_selector('[data-testid="notification"][data-read="1"]')
-    expect(_badge(page)).to_have_text(re.compile(r"^1"))
+    expect(_badge(page)).to_have_text(re.compile(rf"^{n - 1}"))
     assert page.url.endswith("/notifications/")  # htmx: no page load
 
     page.get_by_test_id("mark-all-read").click()
@@ -36,15 +48,20 @@ def test_a_handler_reads_notifications_and_the_badge_follows(page_factory):
     shot(page, "notifications-all-read")
 
 
-def test_opening_a_notification_goes_to_its_page(page_factory):
+def test_opening_an_escalation_goes_to_the_issue(page_factory):
+    escalation = _unread("unithead").filter(kind="escalation").order_by("-created_at", "-pk")
+    first = escalation.first()
+    assert first is not None and first.issue_id
+    n = _unread("unithead").count()
     page = page_factory()
-    login(page, "dispatcher")
-    page.goto("/notifications/")
+    login(page, "unithead")
+    page.goto("/notifications/?kind=escalation")
     page.get_by_test_id("notification-open").first.click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_test_id("my-roles").is_visible()  # the demo links lead to the workbench
+    assert f"/issues/{first.issue_id}/" in page.url
+    shot(page, "notifications-opened-issue")
     page.goto("/notifications/?unread=true")
-    assert page.get_by_test_id("notification").count() == 1
+    assert page.get_by_test_id("notification").count() == min(n - 1, 20)
 
 
 def test_preferences_on_a_phone(page_factory):
