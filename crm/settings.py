@@ -157,7 +157,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
+# Behind reverse proxies, the client's address comes from X-Forwarded-For (crm/lib/client_ip.py);
+# AXES_PROXY_COUNT is how many proxies stand in front of gunicorn (0: none, the header is ignored).
+AXES_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "crm.lib.client_ip.client_ip"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
 # --- Language and time ------------------------------------------------------------------------
