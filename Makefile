@@ -53,11 +53,11 @@ messages: install
 # missing, unless QINQING_REQUIRE_BROWSER=1, as in CI, makes that a failure).
 test: lint
 	$(PY) manage.py compile_translations
-	DJANGO_ENV=test $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 browser: install
 	$(PY) manage.py compile_translations
-	DJANGO_ENV=test $(BIN)/pytest -m browser -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/pytest -m browser -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: install
 	for f in bench/*.py; do $(PY) $$f; done

@@ -30,6 +30,7 @@ def production_env(tmp_path: Path) -> dict[str, str]:
     }
     env |= {
         "DJANGO_ENV": "production",
+        "DJANGO_SETTINGS_MODULE": "crm.settings",
         "SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
         "ALLOWED_HOSTS": HOST,
         "STATIC_ROOT": str(tmp_path / "static"),
