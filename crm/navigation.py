@@ -1,17 +1,16 @@
-"""Navigation by role. Each entry names a URL; entries whose page does not exist are skipped."""
+"""Navigation by role: each entry names the URL of an existing page and the roles that see it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from accounts.scope import scope_for
 
 STAFF = tuple(Role)
-ENTERPRISE_USER = "enterprise_user"
 EVERYONE = "everyone"  # any signed-in person, with or without a role
 
 
@@ -40,20 +39,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "graph-up-arrow",
         (Role.DISPATCHER, Role.LEADER, Role.ADMIN),
     ),
-    NavItem(
-        "cockpit:index", _("驾驶舱"), "speedometer2", (Role.LEADER, Role.DISPATCHER, Role.ADMIN)
-    ),
-    NavItem("portal:my_requests", _("我的诉求"), "chat-square-text", (ENTERPRISE_USER,)),
     NavItem("notifications:inbox", _("消息"), "bell", (EVERYONE,)),
     NavItem("admin:index", _("系统管理"), "gear", (Role.ADMIN,)),
 )
-
-
-def _url(name: str) -> str | None:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
 
 
 def nav_for(user, current_path: str = "") -> list[dict]:
@@ -64,15 +52,11 @@ def nav_for(user, current_path: str = "") -> list[dict]:
     roles = {EVERYONE, *scope.roles}
     if user.is_superuser:
         roles |= set(STAFF)
-    if user.enterprise_memberships.filter(is_active=True).exists():
-        roles.add(ENTERPRISE_USER)
     items = []
     for item in NAV_ITEMS:
         if not roles.intersection(item.roles):
             continue
-        url = _url(item.url_name)
-        if url is None:
-            continue
+        url = reverse(item.url_name)
         active = current_path == url if url == "/" else current_path.startswith(url)
         items.append({"url": url, "label": item.label, "icon": item.icon, "active": active})
     return items

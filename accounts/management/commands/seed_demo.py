@@ -24,12 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         for dotted in SEEDERS:
-            try:
-                module = importlib.import_module(dotted)
-            except ModuleNotFoundError as exc:
-                if exc.name != dotted:
-                    raise
-                continue
+            module = importlib.import_module(dotted)
             with transaction.atomic():
                 module.seed(log=self.stdout.write)
         self.stdout.write(self.style.SUCCESS("demo data ready"))
