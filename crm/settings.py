@@ -158,8 +158,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 # Behind reverse proxies, the client's address comes from X-Forwarded-For (crm/lib/client_ip.py);
-# AXES_PROXY_COUNT is how many proxies stand in front of gunicorn (0: none, the header is ignored).
-AXES_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# AXES_PROXY_COUNT is how many proxies stand in front of gunicorn (0: none, the header is ignored);
+# the setting has our own name, as django-axes flags a setting AXES_PROXY_COUNT as deprecated.
+QINQING_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "crm.lib.client_ip.client_ip"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
