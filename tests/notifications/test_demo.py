@@ -1,22 +1,54 @@
-"""The demo seeder fills a few inboxes once."""
+"""The demo inbox holds only what the product's own code sent while the demo ran."""
+
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
-from accounts import demo as accounts_demo
+from accounts.models import User
+from issues.models import IssueEvent
 from notifications import demo
-from notifications.models import Notification
+from notifications.models import Kind, Notification
+from visits.models import VisitReminder
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_gives_people_notifications_once():
-    accounts_demo.seed(log=lambda *_: None)
-    demo.seed(log=lambda *_: None)
+@pytest.fixture
+def seeded(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("seed_demo", stdout=StringIO())
+
+
+def test_the_demo_inbox_holds_only_what_the_product_sent_once(seeded):
+    notifications = list(Notification.objects.all())
+    assert notifications
+    from_events = [n for n in notifications if n.source_type == "issue_event"]
+    from_reminders = [n for n in notifications if n.source_type == "visit_reminder"]
+    assert len(from_events) + len(from_reminders) == len(notifications)
+    events = set(IssueEvent.objects.values_list("pk", flat=True))
+    assert {int(n.source_id) for n in from_events} <= events
+    assert all(n.issue_id for n in from_events)
+    reminders = set(VisitReminder.objects.values_list("person_id", "kind"))
+    kinds = {"due_tomorrow": Kind.VISIT_PLANNED, "overdue": Kind.COVERAGE_OVERDUE}
+    assert {(n.recipient_id, n.kind) for n in from_reminders} == {
+        (person, kinds[kind]) for person, kind in reminders
+    }
+    assert not Notification.objects.filter(kind=Kind.BULLETIN).exists()  # nothing invents figures
+
+    # seeding again sends nothing twice
     count = Notification.objects.count()
     demo.seed(log=lambda *_: None)
     assert Notification.objects.count() == count
-    handler_titles = set(
-        Notification.objects.filter(recipient__username="handler").values_list("title", flat=True)
+
+    # the invented rows an earlier version of the seed wrote are removed
+    leader = User.objects.get(username="leader")
+    Notification.objects.create(
+        recipient=leader,
+        kind=Kind.BULLETIN,
+        title="本周诉求办理周报已生成",
+        body="本周受理诉求 23 件，办结 19 件，按时办结率 94.7%。",
+        source_type="demo",
     )
-    assert len(handler_titles) == 2
-    assert Notification.objects.filter(recipient__username="dispatcher").count() == 2
+    demo.seed(log=lambda *_: None)
+    assert not Notification.objects.filter(source_type="demo").exists()
