@@ -11,6 +11,7 @@ from accounts.models import Role
 from accounts.scope import scope_for
 
 STAFF = tuple(Role)
+ENTERPRISE_USER = "enterprise_user"
 EVERYONE = "everyone"  # any signed-in person, with or without a role
 
 
@@ -39,6 +40,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "graph-up-arrow",
         (Role.DISPATCHER, Role.LEADER, Role.ADMIN),
     ),
+    NavItem("portal:my_requests", _("我的诉求"), "chat-square-text", (ENTERPRISE_USER,)),
     NavItem("notifications:inbox", _("消息"), "bell", (EVERYONE,)),
     NavItem("admin:index", _("系统管理"), "gear", (Role.ADMIN,)),
 )
@@ -52,6 +54,8 @@ def nav_for(user, current_path: str = "") -> list[dict]:
     roles = {EVERYONE, *scope.roles}
     if user.is_superuser:
         roles |= set(STAFF)
+    if user.enterprise_memberships.filter(is_active=True).exists():
+        roles.add(ENTERPRISE_USER)
     items = []
     for item in NAV_ITEMS:
         if not roles.intersection(item.roles):
