@@ -40,6 +40,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "graph-up-arrow",
         (Role.DISPATCHER, Role.LEADER, Role.ADMIN),
     ),
+    NavItem(
+        "cockpit:index", _("驾驶舱"), "speedometer2", (Role.LEADER, Role.DISPATCHER, Role.ADMIN)
+    ),
     NavItem("portal:my_requests", _("我的诉求"), "chat-square-text", (ENTERPRISE_USER,)),
     NavItem("notifications:inbox", _("消息"), "bell", (EVERYONE,)),
     NavItem("admin:index", _("系统管理"), "gear", (Role.ADMIN,)),
