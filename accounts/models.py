@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
+# The account Celery tasks, imports and commands act as (accounts.services.system_user).
+SYSTEM_USERNAME = "system"
+
 
 class User(AbstractUser):
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
@@ -25,6 +28,8 @@ class User(AbstractUser):
         ]
 
     def __str__(self) -> str:
+        if self.username == SYSTEM_USERNAME:
+            return str(_("系统"))  # in the reader's language, whatever name was stored
         return self.display_name or self.username
 
     @property

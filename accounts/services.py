@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from simple_history.utils import update_change_reason
 
-from accounts.models import UNIT_ROLES, Region, Role, RoleMembership, Unit, User
+from accounts.models import SYSTEM_USERNAME, UNIT_ROLES, Region, Role, RoleMembership, Unit, User
 from accounts.scope import forget_scope
 
 
@@ -84,9 +84,6 @@ def membership_revoke(*, actor: User | None, membership: RoleMembership, reason:
     if reason:
         update_change_reason(membership, reason)
     forget_scope(membership.user)
-
-
-SYSTEM_USERNAME = "system"
 
 
 def system_user() -> User:

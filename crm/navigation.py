@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Role
 from accounts.scope import scope_for
@@ -26,7 +27,7 @@ class NavItem:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("home", _("工作台"), "house", (EVERYONE,)),
     NavItem("issues:todo", _("待办"), "inbox", STAFF),
-    NavItem("enterprises:list", _("企业"), "building", STAFF),
+    NavItem("enterprises:list", pgettext_lazy("plural", "企业"), "building", STAFF),
     NavItem(
         "visits:list",
         _("走访"),

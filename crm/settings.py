@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_filters",
     "django_htmx",
-    "axes",
+    "accounts.apps.AxesConfig",  # django-axes, named in Chinese
     "csp",
     "rest_framework",
     "drf_spectacular",

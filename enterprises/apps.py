@@ -1,7 +1,7 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EnterprisesConfig(AppConfig):
     name = "enterprises"
-    verbose_name = _("企业")
+    verbose_name = pgettext_lazy("plural", "企业")

@@ -60,6 +60,17 @@ class IssueFilter(django_filters.FilterSet):
             ("resolve_deadline", "resolve_deadline"),
             ("supervision_level", "supervision_level"),
         ),
+        # Both directions named here: django-filter's own "(descending)" has no zh-hans text.
+        field_labels={
+            "registered_at": _("登记时间（从早到晚）"),
+            "-registered_at": _("登记时间（从晚到早）"),
+            "last_activity_at": _("最近动态（从早到晚）"),
+            "-last_activity_at": _("最近动态（从晚到早）"),
+            "resolve_deadline": _("办理期限（从近到远）"),
+            "-resolve_deadline": _("办理期限（从远到近）"),
+            "supervision_level": _("督办级别（从低到高）"),
+            "-supervision_level": _("督办级别（从高到低）"),
+        },
     )
 
     class Meta:

@@ -9,6 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from issues.workflow import State
@@ -144,9 +145,15 @@ EVENT_VALUE_LABELS = {
 }
 
 
+# Notes the system writes into events (in Chinese, the source language); shown translated.
+SYSTEM_NOTES = frozenset({gettext_noop("按派单规则自动派单")})
+
+
 def _value_text(key: str, value) -> str:
     from issues.workflow import Outcome, Satisfaction
 
+    if key == "note" and value in SYSTEM_NOTES:
+        return gettext(value)
     if key == "outcome":
         return str(dict(Outcome.choices).get(value, value))
     if key == "satisfaction":

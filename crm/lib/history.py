@@ -7,8 +7,10 @@ from datetime import datetime
 
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-HISTORY_TYPES = {"+": _("创建"), "~": _("修改"), "-": _("删除")}
+# Lazy: this table is built at import time, the language is chosen per request.
+HISTORY_TYPES = {"+": gettext_lazy("创建"), "~": gettext_lazy("修改"), "-": gettext_lazy("删除")}
 HIDDEN_FIELDS = {"updated_at", "created_at", "password", "last_login"}
 
 
@@ -67,7 +69,7 @@ def history_entries(obj, *, limit: int = 100) -> list[HistoryEntry]:
             HistoryEntry(
                 at=record.history_date,
                 who=str(record.history_user) if record.history_user else _("系统"),
-                kind=HISTORY_TYPES.get(record.history_type, record.history_type),
+                kind=str(HISTORY_TYPES.get(record.history_type, record.history_type)),
                 reason=record.history_change_reason or "",
                 changes=changes,
             )

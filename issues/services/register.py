@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Region
 from accounts.services import system_user
@@ -187,7 +188,8 @@ def issue_register(
             data={
                 "lead_unit": rule.lead_unit,
                 "supporting_units": list(rule.supporting_units.all()),
-                "note": _("按派单规则自动派单"),
+                # Stored untranslated; the timeline translates it for the reader.
+                "note": gettext_noop("按派单规则自动派单"),
             },
             now=now,
             check_permission=False,
