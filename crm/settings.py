@@ -147,7 +147,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "accounts.validators.CharacterClassValidator"},
 ]
-if TESTING:
+# scrypt at a chosen cost (accounts/hashers.py explains the numbers); PBKDF2 hashes made before
+# still verify and are upgraded at the next login.
+CHOSEN_PASSWORD_HASHERS = [
+    "accounts.hashers.QinqingScryptPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+PASSWORD_HASHERS = CHOSEN_PASSWORD_HASHERS
+if TESTING:  # fast hashing for the test suite only
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Login throttling: failures are counted per (username, IP) pair, so an attacker elsewhere cannot

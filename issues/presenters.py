@@ -101,6 +101,14 @@ def running_deadline(issue, *, now=None) -> RunningDeadline | None:
     )
 
 
+def phase_label(issue, improvements=None) -> str:
+    """The closed-loop phase to show. A closed issue reached "优化提升" only when an improvement
+    action was opened from it; otherwise its loop is simply closed."""
+    if issue.state == State.CLOSED and not improvements:
+        return str(_("已闭环"))
+    return issue.get_phase_display()
+
+
 def state_label(state: str) -> str:
     try:
         return str(State(state).label)
@@ -216,7 +224,7 @@ def export_row(issue) -> list:
         str(issue.category),
         issue.get_source_display(),
         issue.get_priority_display(),
-        issue.get_phase_display(),
+        phase_label(issue),
         issue.get_state_display(),
         str(issue.lead_unit or ""),
         str(issue.handler or ""),

@@ -61,6 +61,11 @@ class VisitQuerySet(models.QuerySet):
         return self.filter(status=Visit.Status.PLANNED)
 
 
+# The visit's history, kept by name so that `visits.services.visit_log` can write a new visit's
+# creation record once its attendees are set: one "创建" entry, not "创建" then "修改 参加人员".
+VISIT_HISTORY = HistoricalRecords(m2m_fields=["attendees"])
+
+
 class Visit(models.Model):
     class Kind(models.TextChoices):
         ON_SITE = "on_site", _("上门走访")
@@ -123,7 +128,7 @@ class Visit(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = VisitQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[attendees])
+    history = VISIT_HISTORY
 
     class Meta:
         verbose_name = _("走访")

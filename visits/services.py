@@ -7,6 +7,7 @@ registered, neither the visit nor any of its issues exist afterwards.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from enterprises.models import Contact, Enterprise
-from visits.models import Visit, VisitAttachment, VisitOfficer
+from visits.models import VISIT_HISTORY, Visit, VisitAttachment, VisitOfficer
 from visits.permissions import can_record_visits, officer_candidates
 
 # Models are validated with `full_clean(validate_constraints=False)`: fields are checked here,
@@ -162,10 +163,17 @@ def visit_log(
     visit.full_clean(validate_constraints=False)
     visit._history_user = actor
     visit._change_reason = _("登记走访") if planned is not None else ""
+    fresh = planned is None
+    if fresh:
+        # One creation record that already lists the attendees (see VISIT_HISTORY).
+        visit.skip_history_when_saving = True
     visit.save()
-    _set_officers(visit=visit, people=people, actor=actor, fresh=planned is None)
-    if attendees or planned is not None:
+    _set_officers(visit=visit, people=people, actor=actor, fresh=fresh)
+    if attendees or not fresh:
         visit.attendees.set(attendees)
+    if fresh:
+        del visit.skip_history_when_saving
+        VISIT_HISTORY.create_historical_record(visit, "+")
     stored: list[VisitAttachment] = []
     try:
         for upload in files:
@@ -191,11 +199,25 @@ def _check_uploads(uploads) -> None:
         validate_upload(upload)
 
 
+TITLE_LENGTH = 30
+CLAUSE_END = re.compile(r"[，。；！？、,.;!?\n]")
+
+
+def need_title(*, category, description: str) -> str:
+    """A short title for a need: its category and the first clause of its text, at most 30
+    characters (the whole text stays the issue's description)."""
+    clause = CLAUSE_END.split(description.strip(), maxsplit=1)[0].strip()
+    title = f"{category.name}：{clause}" if clause else str(category.name)
+    if len(title) > TITLE_LENGTH:
+        title = title[: TITLE_LENGTH - 1] + "…"
+    return title
+
+
 def _register_need(*, actor: User, visit: Visit, need: Need, number: int, backdate: bool):
     from issues.services import issue_register
 
     description = need.description.strip()
-    title = (need.title.strip() or (description.splitlines() or [""])[0])[:80]
+    title = need.title.strip()[:80] or need_title(category=need.category, description=description)
     try:
         return issue_register(
             actor=actor,

@@ -17,6 +17,11 @@ def running_deadline(issue):
     return presenters.running_deadline(issue)
 
 
+@register.simple_tag
+def phase_label(issue, improvements=None) -> str:
+    return presenters.phase_label(issue, improvements)
+
+
 @register.filter
 def state_label(state: str) -> str:
     return presenters.state_label(state)

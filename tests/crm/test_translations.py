@@ -116,7 +116,9 @@ def test_the_system_actor_is_named_in_the_readers_language(db):
 def test_the_automatic_dispatch_note_is_shown_in_the_readers_language():
     event = SimpleNamespace(data={"note": "按派单规则自动派单"})
     with translation.override("en"):
-        assert event_details(event) == [("Description", "Dispatched automatically by a routing rule")]
+        assert event_details(event) == [
+            ("Description", "Dispatched automatically by a routing rule")
+        ]
     # A person's own note is shown as written.
     event = SimpleNamespace(data={"note": "请尽快办理"})
     with translation.override("en"):

@@ -285,3 +285,46 @@ def test_the_unit_head_assigns_a_handler_of_their_unit(client, world, make_issue
     assert response.status_code == 302
     issue.refresh_from_db()
     assert issue.handler == world.handler
+
+
+def _section(html: str, testid: str, end: str) -> str:
+    start = html.index(f'data-testid="{testid}"')
+    return html[start : html.index(end, start)]
+
+
+@pytest.mark.parametrize("state", ["dispatched", "in_progress", "resolved"])
+def test_the_issue_page_prints_each_deadline_once(client, world, make_issue, state):
+    issue = make_issue(state)
+    client.force_login(world.dispatcher)
+    html = client.get(reverse("issues:detail", args=[issue.pk])).content.decode()
+    deadlines = _section(html, "issue-deadlines", "</dd>")
+    for label in ("签收期限", "办理期限", "回访期限"):
+        assert deadlines.count(label) <= 1, deadlines
+    # The running one comes with its status.
+    assert "正常" in deadlines or "临近期限" in deadlines or "已超期" in deadlines
+
+
+def test_a_closed_issue_is_labelled_loop_closed_not_improved(client, world, make_issue):
+    issue = make_issue("closed")
+    client.force_login(world.dispatcher)
+    html = client.get(reverse("issues:detail", args=[issue.pk])).content.decode()
+    assert _section(html, "issue-phase", "</span>").endswith(">已闭环")
+    assert "优化提升</span>" not in html
+
+
+def test_a_closed_issue_with_an_improvement_action_is_in_the_improve_phase(
+    client, world, make_issue
+):
+    from issues.services.improvement import improvement_create
+
+    issue = make_issue("closed")
+    improvement_create(
+        actor=world.dispatcher,
+        region=world.district,
+        title="简化招工备案流程",
+        kind="process_simplification",
+        issues=[issue],
+    )
+    client.force_login(world.dispatcher)
+    html = client.get(reverse("issues:detail", args=[issue.pk])).content.decode()
+    assert "优化提升" in _section(html, "issue-phase", "</span>")

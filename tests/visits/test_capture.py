@@ -62,7 +62,21 @@ def test_a_visit_with_three_needs_creates_three_linked_issues_auto_dispatched_by
     assert (labour.state, labour.lead_unit) == ("dispatched", world.line_unit)
     assert issues[cats.land.pk].state == "new"  # no rule: waits for the dispatcher
     assert issues[cats.finance.pk].attachments.count() == 1
-    assert labour.title == "招工难，缺少熟练焊工 20 名"
+    # A short title (category and first clause); the whole text is the description.
+    assert labour.title == f"{cats.labour.name}：招工难"
+    assert labour.description == "招工难，缺少熟练焊工 20 名"
+
+
+def test_a_need_title_is_the_category_and_first_clause_within_30_characters(world, cats):
+    text = (
+        "企业反映二季度订单大幅增加需要招聘熟练焊工三十名以及数控车床操作工二十名；另有宿舍不足问题"
+    )
+    visit = _log(world, [Need(category=cats.labour, description=text)])
+    issue = Issue.objects.get(visit_id=visit.pk)
+    assert len(issue.title) == 30
+    assert issue.title.startswith(f"{cats.labour.name}：企业反映二季度订单")
+    assert issue.title.endswith("…")
+    assert issue.description == text
 
 
 def test_a_failure_in_any_need_leaves_nothing_behind(world, cats):
@@ -110,7 +124,7 @@ def test_the_visit_page_lists_the_issues_it_raised(client, world, cats):
     visit = _log(world, [Need(category=cats.labour, description="招工难")])
     client.force_login(world.liaison)
     response = client.get(reverse("visits:detail", args=[visit.pk]))
-    assert [i.title for i in response.context["issues"]] == ["招工难"]
+    assert [i.title for i in response.context["issues"]] == [f"{cats.labour.name}：招工难"]
     # The far dispatcher can see neither the visit nor its issues.
     client.force_login(world.far_dispatcher)
     assert client.get(reverse("visits:detail", args=[visit.pk])).status_code == 404

@@ -193,3 +193,23 @@ def test_people_without_a_staff_role_cannot_be_officers(world):
             officers=[world.enterprise_user],
         )
     assert not Visit.objects.exists()
+
+
+def test_a_new_visit_with_attendees_has_one_creation_entry_listing_them(world):
+    from crm.lib.history import history_entries
+    from enterprises.models import Contact
+
+    contact = Contact.objects.create(enterprise=world.ent_a, name="王经理", phone="13912345678")
+    visit = services.visit_log(
+        actor=world.liaison,
+        enterprise=world.ent_a,
+        kind=Visit.Kind.ON_SITE,
+        happened_at=timezone.now(),
+        lead=world.liaison,
+        attendees=[contact],
+        summary="了解用工情况",
+    )
+    entries = history_entries(visit)
+    assert [(e.kind, e.who) for e in entries] == [("创建", str(world.liaison))]
+    record = visit.history.get()
+    assert [row.contact_id for row in record.attendees.all()] == [contact.pk]
