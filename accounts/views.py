@@ -20,17 +20,23 @@ class LogoutView(auth_views.LogoutView):
 @require_GET
 @login_required
 def home(request):
-    """The workbench: who I am, where I act, and the entry points my roles give me. A person
-    who is only an enterprise user goes to the enterprise portal instead."""
+    """The workbench: the blocks of every role the person holds (workbench.blocks.HOME_BLOCKS).
+    Enterprise users without a staff role go to the portal's home once it exists."""
+    from workbench.blocks import home_blocks_for, portal_home_for
+
+    portal = portal_home_for(request.user)
+    if portal:
+        return redirect(portal)
     memberships = membership_list_for_person(user=request.user)
-    enterprise_only = not memberships and not request.user.is_superuser
-    if enterprise_only and request.user.enterprise_memberships.filter(is_active=True).exists():
-        return redirect("portal:home")
     enterprises = request.user.enterprise_memberships.filter(is_active=True).select_related(
         "enterprise"
     )
     return render(
         request,
         "accounts/home.html",
-        {"memberships": memberships, "enterprise_memberships": enterprises},
+        {
+            "blocks": home_blocks_for(user=request.user),
+            "memberships": memberships,
+            "enterprise_memberships": enterprises,
+        },
     )

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "portal",
     "cockpit",
     "api",
+    "workbench",
 ]
 
 MIDDLEWARE = [

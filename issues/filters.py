@@ -4,14 +4,51 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, Unit
 from issues.models import Category, Issue
-from issues.models.issue import unit_q
-from issues.workflow import Phase, State, states_in_phase
+from issues.models.issue import running_deadline_q, unit_q, warning_band_q
+from issues.workflow import OPEN_STATES, Phase, State, states_in_phase
+
+
+def end_of_today(now):
+    """The end of the local day of `now` (deadlines due "today")."""
+    local = timezone.localtime(now)
+    return local.replace(hour=23, minute=59, second=59, microsecond=999999)
+
+
+def mine_q(value: str, user) -> Q:
+    """The "与我相关" filter: the handler's queue (led by a unit where the person is a handler or
+    unit head, and assigned to them or to nobody yet), the unit's unassigned issues, or the
+    enterprises the person is the active liaison / responsible leader of."""
+    from accounts.models import Role
+    from accounts.scope import MATCH_NOTHING, scope_for
+    from enterprises.models import LiaisonAssignment
+
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return MATCH_NOTHING
+    if value == "queue":
+        units = list(scope.unit_ids(Role.HANDLER))
+        return Q(lead_unit_id__in=units) & (Q(handler_id=scope.user_id) | Q(handler__isnull=True))
+    if value == "unassigned":
+        units = list(scope.unit_ids(Role.HANDLER, Role.UNIT_HEAD))
+        return Q(lead_unit_id__in=units, handler__isnull=True)
+    kinds = {"liaison": LiaisonAssignment.Kind.LIAISON, "leader": LiaisonAssignment.Kind.LEADER}
+    if value in kinds:
+        return Q(
+            Exists(
+                LiaisonAssignment.objects.active().filter(
+                    enterprise_id=OuterRef("enterprise_id"),
+                    person_id=scope.user_id,
+                    kind=kinds[value],
+                )
+            )
+        )
+    return MATCH_NOTHING
 
 
 class IssueFilter(django_filters.FilterSet):
@@ -44,7 +81,23 @@ class IssueFilter(django_filters.FilterSet):
     supervision_level = django_filters.NumberFilter(
         label=_("督办级别（不低于）"), field_name="supervision_level", lookup_expr="gte"
     )
+    open = django_filters.BooleanFilter(label=_("在办"), method="filter_open")
     overdue = django_filters.BooleanFilter(label=_("已超期"), method="filter_overdue")
+    due = django_filters.ChoiceFilter(
+        label=_("期限"),
+        choices=[("today", _("今日到期")), ("warning", _("临近期限"))],
+        method="filter_due",
+    )
+    mine = django_filters.ChoiceFilter(
+        label=_("与我相关"),
+        choices=[
+            ("queue", _("我的待办（我承办的和本单位未分配的）")),
+            ("unassigned", _("本单位未分配承办人")),
+            ("liaison", _("我联络的企业")),
+            ("leader", _("我包保的企业")),
+        ],
+        method="filter_mine",
+    )
     reworked = django_filters.BooleanFilter(label=_("有重办"), method="filter_reworked")
     registered_from = django_filters.DateFilter(
         label=_("登记日期起"), field_name="registered_at", lookup_expr="date__gte"
@@ -81,6 +134,7 @@ class IssueFilter(django_filters.FilterSet):
         super().__init__(data, queryset, **kwargs)
         from accounts.selectors import region_list_for, unit_list_for
 
+        self.user = user
         self.filters["category"].queryset = Category.objects.select_related("parent")
         if user is not None:
             self.filters["unit"].queryset = unit_list_for(user=user)
@@ -127,6 +181,26 @@ class IssueFilter(django_filters.FilterSet):
             return queryset
         overdue = Issue.objects.overdue(timezone.now()).values("pk")
         return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return (
+            queryset.filter(state__in=OPEN_STATES)
+            if value
+            else queryset.exclude(state__in=OPEN_STATES)
+        )
+
+    def filter_due(self, queryset, name, value):
+        now = timezone.now()
+        if value == "today":
+            return queryset.filter(running_deadline_q(range=(now, end_of_today(now))))
+        if value == "warning":
+            return queryset.filter(warning_band_q(now))
+        return queryset
+
+    def filter_mine(self, queryset, name, value):
+        return queryset.filter(mine_q(value, self.user)) if value else queryset
 
     def filter_reworked(self, queryset, name, value):
         if value is None:

@@ -54,7 +54,7 @@ def _section(key, title, qs, *, list_query="", kind="issue") -> TodoSection:
     return TodoSection(key, str(title), count, rows, list_query, kind)
 
 
-def _dispatcher_group(user, scope) -> TodoGroup:
+def dispatcher_group(user, scope) -> TodoGroup:
     mine = Issue.objects.filter(scope.region_q("enterprise__region", Role.DISPATCHER))
     pending_extensions = (
         ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING)
@@ -89,7 +89,7 @@ def _dispatcher_group(user, scope) -> TodoGroup:
     )
 
 
-def _unit_group(user, scope) -> TodoGroup:
+def unit_group(user, scope) -> TodoGroup:
     unit_ids = scope.unit_ids(Role.HANDLER, Role.UNIT_HEAD)
     mine = Issue.objects.filter(lead_unit_id__in=unit_ids)
     in_progress = _issue_rows(mine.filter(state=State.IN_PROGRESS)).order_by(
@@ -116,7 +116,7 @@ def _unit_group(user, scope) -> TodoGroup:
     )
 
 
-def _liaison_group(user, scope) -> TodoGroup:
+def liaison_group(user, scope) -> TodoGroup:
     mine = Issue.objects.filter(
         Exists(
             LiaisonAssignment.objects.active().filter(
@@ -148,9 +148,9 @@ def todo_sections_for(*, user) -> list[TodoGroup]:
     scope = scope_for(user)
     groups = []
     if scope.has_role(Role.DISPATCHER):
-        groups.append(_dispatcher_group(user, scope))
+        groups.append(dispatcher_group(user, scope))
     if scope.unit_ids(Role.HANDLER, Role.UNIT_HEAD):
-        groups.append(_unit_group(user, scope))
+        groups.append(unit_group(user, scope))
     if scope.has_role(Role.LIAISON, Role.RESPONSIBLE_LEADER):
-        groups.append(_liaison_group(user, scope))
+        groups.append(liaison_group(user, scope))
     return groups

@@ -73,12 +73,7 @@ class IssueQuerySet(models.QuerySet):
         """Past a deadline that is still running: not acknowledged in time (dispatched), or not
         resolved in time (returned / in progress; the clock is paused while waiting for the
         enterprise), or not revisited in time (resolved)."""
-        now = now or timezone.now()
-        return self.filter(
-            Q(state=State.DISPATCHED, ack_deadline__lt=now)
-            | Q(state__in=[State.RETURNED, State.IN_PROGRESS], resolve_deadline__lt=now)
-            | Q(state=State.RESOLVED, revisit_deadline__lt=now)
-        )
+        return self.filter(running_deadline_q(lt=now or timezone.now()))
 
     def for_unit(self, unit_ids) -> IssueQuerySet:
         """Issues where one of `unit_ids` leads or supports."""
@@ -93,6 +88,27 @@ class IssueQuerySet(models.QuerySet):
         if "state" in fields:
             raise StateChangeOutsideWorkflow("use issues.services.issue_transition")
         return super().bulk_update(objs, fields, batch_size=batch_size)
+
+
+def running_deadline_q(**lookups) -> Q:
+    """Issues whose running deadline matches `lookups` (e.g. lt=now, range=(a, b)): the
+    acknowledge deadline while dispatched, the resolve deadline while returned or in progress
+    (paused while waiting for the enterprise), the revisit deadline while resolved."""
+    parts = [
+        Q(state__in=states, **{f"{column}__{op}": value for op, value in lookups.items()})
+        for states, column in (
+            ([State.DISPATCHED], "ack_deadline"),
+            ([State.RETURNED, State.IN_PROGRESS], "resolve_deadline"),
+            ([State.RESOLVED], "revisit_deadline"),
+        )
+    ]
+    return parts[0] | parts[1] | parts[2]
+
+
+def warning_band_q(now) -> Q:
+    """Issues inside the warning band of their running limit and not yet past it (the clock's
+    `warn_at` is the start of the band)."""
+    return Q(clock__warn_at__lte=now, clock__deadline__gt=now) & ~Q(clock__kind="")
 
 
 def unit_q(unit_ids, prefix: str = "") -> Q:

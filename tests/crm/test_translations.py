@@ -37,7 +37,7 @@ def _listing(missing) -> str:
 def test_the_extractor_finds_python_and_template_strings(messages):
     ids = {m.msgid for m in messages}
     assert "工作台" in ids  # crm/navigation.py
-    assert "我的角色与辖区" in ids or "我的角色" in ids  # templates/accounts/home.html
+    assert "收到的催办与督办" in ids  # templates/workbench/_block_unit_head.html
     assert ("plural", "企业") in {m.key for m in messages}  # a context
 
 
