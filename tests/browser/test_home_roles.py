@@ -17,8 +17,9 @@ EXPECTED = {
     "leader": {"leader"},
     "admin": {"admin"},
     "deputy": {"liaison", "dispatcher"},
-    "qiye": {"enterprise"},
 }
+# An enterprise user lands on the portal's home (the portal app's page).
+PORTAL_USER = "qiye"
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
 
 
@@ -39,3 +40,10 @@ def test_each_demo_person_lands_on_their_blocks_at_desktop_and_phone_size(page_f
             assert width_now <= width, (username, size, width_now)
             shot(page, f"home-{username}-{size}")
             page.context.close()
+        page = page_factory(width=width, height=height)
+        login(page, PORTAL_USER)
+        page.goto(reverse("home"))
+        page.wait_for_load_state("networkidle")
+        assert page.url.endswith(reverse("portal:home")), page.url
+        shot(page, f"home-{PORTAL_USER}-{size}")
+        page.context.close()

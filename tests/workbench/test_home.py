@@ -255,26 +255,30 @@ def test_the_sweep_figure_shows_the_sweep_tasks_last_run(world):
     assert sweep.tone == "success"
 
 
-def test_an_enterprise_user_sees_their_requests_without_internal_deadlines(
-    client, world, make_issue
-):
-    issue = make_issue("in_progress")
-    client.force_login(world.enterprise_user)
-    html = client.get(HOME).content.decode()
-    assert 'data-testid="block-enterprise"' in html
-    assert issue.title in html
-    assert "办理期限" not in html
-
-
-def test_an_enterprise_only_user_goes_to_the_portal_once_it_exists(client, world, settings):
-    settings.ROOT_URLCONF = "tests.workbench.urls_portal"
+def test_an_enterprise_only_user_goes_to_the_portal_home(client, world):
     client.force_login(world.enterprise_user)
     response = client.get(HOME)
     assert response.status_code == 302
-    assert response["Location"] == "/portal/"
+    assert response["Location"] == reverse("portal:home")
     # Staff keep their home.
     client.force_login(world.dispatcher)
     assert client.get(HOME).status_code == 200
+
+
+def test_staff_who_also_represent_an_enterprise_see_its_requests_without_deadlines(
+    client, world, make_issue
+):
+    from tests.factories import EnterpriseMembershipFactory
+
+    issue = make_issue("in_progress")
+    EnterpriseMembershipFactory(user=world.leader, enterprise=world.ent_a)
+    client.force_login(world.leader)
+    html = client.get(HOME).content.decode()
+    block = html[html.index('data-testid="block-enterprise"') :]
+    block = block[: block.index("</section>")]
+    assert issue.title in block
+    assert "办理期限" not in block
+    assert [i.pk for i in blocks_of(world.leader)["enterprise"].rows] == [issue.pk]
 
 
 # --- Query counts: one world with a little data, then with more: same count, within the bound.
