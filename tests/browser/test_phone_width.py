@@ -21,13 +21,14 @@ from tests.browser.conftest import login, shot
 
 WIDTH, HEIGHT = 390, 844
 
-# Not staff pages: the Django and Wagtail admin (their own UI), the enterprise portal, the API,
-# the public website, language switching and the login / logout pages themselves.
-EXCLUDED_NAMESPACES = {"admin", "wagtailadmin", "portal", "api", "website", "djdt"}
+# Not measured: the Django and Wagtail admin (their own UI), the API, the public website,
+# language switching and the login / logout pages themselves. The portal is included (its
+# management pages are the liaison's; the rest are opened as the demo enterprise user).
+EXCLUDED_NAMESPACES = {"admin", "wagtailadmin", "api", "website", "djdt"}
 EXCLUDED_NAMES = {"set_language", "accounts:login", "accounts:logout", "wagtail_serve"}
 
 # Demo people, in the order tried: the first who gets an HTML page is the one measured.
-PEOPLE = ["admin", "dispatcher", "liaison", "handler", "unithead", "leader", "bbleader"]
+PEOPLE = ["admin", "dispatcher", "liaison", "handler", "unithead", "leader", "bbleader", "qiye"]
 
 
 def _issue():
@@ -83,6 +84,14 @@ def _first(model_path: str, **filters):
     return get
 
 
+def _portal_issue():
+    from issues.models import Issue
+
+    return (
+        Issue.objects.filter(enterprise__memberships__user__username="qiye").order_by("-pk").first()
+    )
+
+
 def _pk(factory: Callable) -> Callable[[], int | None]:
     def get():
         obj = factory()
@@ -105,6 +114,15 @@ OBJECTS: dict[tuple[str, str], Callable[[], object]] = {
     ("enterprises:import_confirm", "pk"): _pk(_import_job),
     ("enterprises", "pk"): _pk(_enterprise),
     ("enterprises", "contact_pk"): _pk(_contact),
+    ("portal:manage", "pk"): _pk(_enterprise),
+    ("portal:invitation", "pk"): _pk(_first("portal.Invitation")),
+    ("portal:invitation_revoke", "pk"): _pk(_first("portal.Invitation")),
+    ("portal:membership_deactivate", "pk"): _pk(_first("enterprises.EnterpriseMembership")),
+    ("portal:membership_reinvite", "pk"): _pk(_first("enterprises.EnterpriseMembership")),
+    ("portal", "pk"): _pk(_portal_issue),
+    ("portal", "action"): lambda: "answer",
+    ("portal", "attachment_id"): _pk(_first("issues.IssueAttachment", is_public=True)),
+    ("portal", "token"): lambda: None,  # one-time invitation tokens are not stored in clear
     ("visits:log_planned", "pk"): _pk(_planned_visit),
     ("visits:cancel", "pk"): _pk(_planned_visit),
     ("visits", "pk"): _pk(_visit),
