@@ -45,7 +45,8 @@ SKIPPED_DIRS = {
     "__pycache__",
 }
 TEMPLATE_SUFFIXES = {".html", ".txt"}
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# Han characters, and the CJK and full-width punctuation only Chinese text uses.
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 LETTER = re.compile(r"[A-Za-z]")
 
 
