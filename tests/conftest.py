@@ -26,6 +26,18 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _primary_language():
+    """Each test starts in the primary language: a request with another Accept-Language leaves
+    that language active in the thread (the locale middleware does not switch it back)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def world(db):
     return build_world()
