@@ -10,17 +10,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime
+import inspect
+import logging
+import timeit
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.http import JsonResponse
-from health_check.base import HealthCheck
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_GET
+from health_check.base import HealthCheck, HealthCheckResult
 from health_check.checks import Cache, Database, Storage
-from health_check.exceptions import ServiceUnavailable, ServiceWarning
-from health_check.views import HealthCheckView
+from health_check.exceptions import HealthCheckException, ServiceUnavailable, ServiceWarning
 
 from ops.beacons import beacon_ages
+
+logger = logging.getLogger("health_check")
 
 
 @dataclasses.dataclass
@@ -64,40 +72,74 @@ class Alive(HealthCheck):
         return None
 
 
-class _Health(HealthCheckView):
-    """JSON by default, 503 when a dependency is down, 200 "degraded" when only warnings."""
+def _result(check: HealthCheck) -> HealthCheckResult:
+    """Run one check in this thread, as `HealthCheck.get_result` does in an event loop.
 
-    def get(self, request, *args, **kwargs):
-        if "format" not in request.GET and "application/json" not in request.headers.get(
-            "accept", ""
-        ):
-            request.GET = request.GET.copy()
-            request.GET["format"] = "json"
-        return super().get(request, *args, **kwargs)
-
-    def render_to_response_json(self, status):
-        errors = [r for r in self.results if r.error]
-        down = [r for r in errors if not isinstance(r.error, ServiceWarning)]
-        state = "down" if down else ("degraded" if errors else "ok")
-        body = {
-            "status": state,
-            "checks": {
-                type(r.check).__name__: {
-                    "ok": r.error is None,
-                    "message": "OK" if r.error is None else str(r.error),
-                    "seconds": round(r.time_taken, 4),
-                }
-                for r in self.results
-            },
-        }
-        for r in self.results:
-            if isinstance(r.check, BeatHeartbeat):
-                age = r.check.age
-                body["beat_age_seconds"] = None if age is None else round(age, 1)
-        return JsonResponse(body, status=503 if down else 200)
+    The library's view is async; under WSGI that means a private event loop per request, which
+    fails where the thread already runs one, and opens database connections in executor threads
+    that nobody closes. Health probes arrive every few seconds, so they run synchronously here,
+    on the request's own connection. The one async check (the cache) gets a loop of its own in a
+    short-lived thread."""
+    start = timeit.default_timer()
+    try:
+        if inspect.iscoroutinefunction(check.run):
+            budget = check.timeout.total_seconds() + 1
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                pool.submit(asyncio.run, asyncio.wait_for(check.run(), budget)).result()
+        else:
+            check.run()
+    except HealthCheckException as exc:
+        error = exc
+        logger.warning("Health check %r failed: %s", check, exc)
+    except TimeoutError:
+        error = ServiceUnavailable(f"timed out after {check.timeout.total_seconds():g} s")
+    except Exception:
+        logger.exception("Unexpected exception during health check %r", check)
+        error = HealthCheckException("unknown error")
+    else:
+        error = None
+    return HealthCheckResult(check=check, error=error, time_taken=timeit.default_timer() - start)
 
 
-liveness = _Health.as_view(checks=[Alive])
-readiness = _Health.as_view(
-    checks=[Database, Cache, Broker, (Storage, {"alias": "private"}), BeatHeartbeat]
-)
+def _checks(spec) -> list[HealthCheck]:
+    made = []
+    for entry in spec:
+        cls, options = entry if isinstance(entry, tuple) else (entry, {})
+        made.append(cls(**options))
+    return made
+
+
+def _respond(results: list[HealthCheckResult]) -> JsonResponse:
+    errors = [r for r in results if r.error]
+    down = [r for r in errors if not isinstance(r.error, ServiceWarning)]
+    body = {
+        "status": "down" if down else ("degraded" if errors else "ok"),
+        "checks": {
+            type(r.check).__name__: {
+                "ok": r.error is None,
+                "message": "OK" if r.error is None else str(r.error),
+                "seconds": round(r.time_taken, 4),
+            }
+            for r in results
+        },
+    }
+    for r in results:
+        if isinstance(r.check, BeatHeartbeat):
+            body["beat_age_seconds"] = None if r.check.age is None else round(r.check.age, 1)
+    response = JsonResponse(body, status=503 if down else 200)
+    add_never_cache_headers(response)
+    return response
+
+
+LIVENESS_CHECKS = [Alive]
+READINESS_CHECKS = [Database, Cache, Broker, (Storage, {"alias": "private"}), BeatHeartbeat]
+
+
+@require_GET
+def liveness(request):
+    return _respond([_result(c) for c in _checks(LIVENESS_CHECKS)])
+
+
+@require_GET
+def readiness(request):
+    return _respond([_result(c) for c in _checks(READINESS_CHECKS)])

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from ops.beacons import beacon_touch
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
