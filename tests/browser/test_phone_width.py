@@ -114,6 +114,7 @@ OBJECTS: dict[tuple[str, str], Callable[[], object]] = {
     ("enterprises:import_confirm", "pk"): _pk(_import_job),
     ("enterprises", "pk"): _pk(_enterprise),
     ("enterprises", "contact_pk"): _pk(_contact),
+    ("api_token_revoke", "pk"): _pk(_first("api.ApiToken")),
     ("cockpit:bulletin_download", "pk"): _pk(_first("cockpit.Bulletin")),
     ("portal:manage", "pk"): _pk(_enterprise),
     ("portal:invitation", "pk"): _pk(_first("portal.Invitation")),
