@@ -321,6 +321,9 @@ def rebuild_all() -> dict:
         last = IssueEvent.objects.aggregate(m=Max("pk"))["m"] or 0
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
+                # Deferred foreign-key checks of rows written earlier in this transaction
+                # would make TRUNCATE refuse: run them now.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f"TRUNCATE {Fact._meta.db_table}")
         else:
             Fact.objects.all().delete()
