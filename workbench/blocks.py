@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from accounts.scope import scope_for
+from cockpit.home import leader_block as cockpit_leader_block
 from workbench import selectors
 from workbench.selectors import BlockData, Viewer
 
@@ -106,7 +107,7 @@ HOME_BLOCKS: tuple[Block, ...] = (
         _("辖区概况"),
         "speedometer2",
         holds(Role.LEADER),
-        selectors.leader_block,
+        cockpit_leader_block,  # the cockpit's headline figures (cockpit/home.py)
         "workbench/_block_figures.html",
         2,
     ),

@@ -408,46 +408,7 @@ def responsible_leader_block(viewer: Viewer) -> BlockData:
     return BlockData(figures, rows, issues_url(mine="leader", open=True))
 
 
-# --- Leader -----------------------------------------------------------------------------------
-
-
-def leader_block(viewer: Viewer) -> BlockData:
-    """Headline figures until the cockpit brings its own: this month's visit coverage over the
-    jurisdiction (reused from visits) and the open and overdue issues. Two queries."""
-    from visits.selectors.coverage import coverage_for_enterprises
-
-    start = viewer.today.replace(day=1)
-    coverage = coverage_for_enterprises(user=viewer.user, start=start, end=viewer.today)
-    region = Issue.objects.filter(viewer.scope.region_q("enterprise__region", Role.LEADER))
-    counts = region.filter(state__in=OPEN_STATES).aggregate(
-        open=Count("pk"), overdue=Count("pk", filter=running_deadline_q(lt=viewer.now))
-    )
-    figures = [
-        Figure(
-            "coverage",
-            _("本月走访覆盖率"),
-            coverage.percent,
-            url_or_blank("visits:coverage"),
-            hint=str(_("已走访 %(v)s / 应走访 %(a)s 家"))
-            % {"v": coverage.visited, "a": coverage.assigned},
-        ),
-        Figure(
-            "visit_overdue",
-            _("走访超期企业"),
-            coverage.overdue,
-            url_or_blank("visits:coverage"),
-            _tone(coverage.overdue, "warning"),
-        ),
-        Figure("open", _("在办诉求"), counts["open"], issues_url(open=True)),
-        Figure(
-            "overdue",
-            _("超期诉求"),
-            counts["overdue"],
-            issues_url(overdue=True),
-            _tone(counts["overdue"], "danger"),
-        ),
-    ]
-    return BlockData(figures, [], url_or_blank("cockpit:index") or url_or_blank("visits:coverage"))
+# --- Leader: the cockpit's headline figures (cockpit/home.py) ----------------------------------
 
 
 # --- Administrator ----------------------------------------------------------------------------

@@ -215,11 +215,25 @@ def test_the_responsible_leader_sees_escalations_and_overdue_issues(client, worl
         assert listed(client, figure.url) == figure.value, figure.key
 
 
-def test_the_leader_sees_coverage_and_issue_figures(world, make_issue):
+def test_the_leader_sees_this_months_cockpit_figures(client, world, make_issue):
+    from cockpit import facts
+
     make_issue("in_progress")
-    got = figures(blocks_of(world.leader)["leader"])
-    assert got["open"] == 1
-    assert got["coverage"] == "0.0%"  # ent_a (assigned) not visited this month
+    make_issue("resolved")
+    facts.refresh()  # the beat's job, every minute
+
+    data = blocks_of(world.leader)["leader"]
+
+    assert figures(data) == {
+        "accepted": 2,
+        "done_rate": "50%",
+        "on_time_rate": "100%",
+        "satisfaction_rate": "—",
+    }
+    client.force_login(world.leader)
+    accepted = next(f for f in data.figures if f.key == "accepted")
+    assert listed(client, accepted.url) == 2
+    assert data.more_url == "/cockpit/"
 
 
 def test_the_administrator_sees_system_health(world):
