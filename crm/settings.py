@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before CSRF and every view: a NUL in any parameter is refused with a 400.
+    "crm.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -158,18 +160,25 @@ PASSWORD_HASHERS = CHOSEN_PASSWORD_HASHERS
 if TESTING:  # fast hashing for the test suite only
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# Login throttling: failures are counted per (username, IP) pair, so an attacker elsewhere cannot
-# lock a real user out; the lock lifts by itself after the cool-off.
+# Login throttling (accounts/throttle.py): a username is paused for one address after
+# AXES_FAILURE_LIMIT failures from it, everywhere only after failures from several addresses,
+# and an address after failures on many usernames; pauses lift after the cool-off.
+AXES_HANDLER = "accounts.throttle.ThrottleHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A refused attempt answers 429 and is not counted again (the pause is not prolonged by it).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 # Behind reverse proxies, the client's address comes from X-Forwarded-For (crm/lib/client_ip.py);
 # AXES_PROXY_COUNT is how many proxies stand in front of gunicorn (0: none, the header is ignored);
 # the setting has our own name, as django-axes flags a setting AXES_PROXY_COUNT as deprecated.
 QINQING_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "crm.lib.client_ip.client_ip"
+QINQING_LOGIN_USERNAME_IPS = env.int("LOGIN_USERNAME_IPS", default=3)
+QINQING_LOGIN_USERNAME_FAILURES = env.int("LOGIN_USERNAME_FAILURES", default=15)
+QINQING_LOGIN_IP_USERNAMES = env.int("LOGIN_IP_USERNAMES", default=20)
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
 # --- Language and time ------------------------------------------------------------------------

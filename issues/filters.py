@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, Unit
+from crm.lib.params import parse_id
 from issues.models import Category, Issue
 from issues.models.issue import running_deadline_q, unit_q, warning_band_q
 from issues.workflow import OPEN_STATES, Phase, State, states_in_phase
@@ -49,6 +50,21 @@ def mine_q(value: str, user) -> Q:
             )
         )
     return MATCH_NOTHING
+
+
+PUBLIC_ORDERING = (
+    ("registered_at", "registered_at"),
+    ("last_activity_at", "last_activity_at"),
+    ("resolve_deadline", "resolve_deadline"),
+)
+PUBLIC_ORDERING_LABELS = {
+    "registered_at": _("登记时间（从早到晚）"),
+    "-registered_at": _("登记时间（从晚到早）"),
+    "last_activity_at": _("最近动态（从早到晚）"),
+    "-last_activity_at": _("最近动态（从晚到早）"),
+    "resolve_deadline": _("办理期限（从近到远）"),
+    "-resolve_deadline": _("办理期限（从远到近）"),
+}
 
 
 class IssueFilter(django_filters.FilterSet):
@@ -107,20 +123,10 @@ class IssueFilter(django_filters.FilterSet):
     )
     ordering = django_filters.OrderingFilter(
         label=_("排序"),
-        fields=(
-            ("registered_at", "registered_at"),
-            ("last_activity_at", "last_activity_at"),
-            ("resolve_deadline", "resolve_deadline"),
-            ("supervision_level", "supervision_level"),
-        ),
+        fields=(*PUBLIC_ORDERING, ("supervision_level", "supervision_level")),
         # Both directions named here: django-filter's own "(descending)" has no zh-hans text.
         field_labels={
-            "registered_at": _("登记时间（从早到晚）"),
-            "-registered_at": _("登记时间（从晚到早）"),
-            "last_activity_at": _("最近动态（从早到晚）"),
-            "-last_activity_at": _("最近动态（从晚到早）"),
-            "resolve_deadline": _("办理期限（从近到远）"),
-            "-resolve_deadline": _("办理期限（从远到近）"),
+            **PUBLIC_ORDERING_LABELS,
             "supervision_level": _("督办级别（从低到高）"),
             "-supervision_level": _("督办级别（从高到低）"),
         },
@@ -139,6 +145,14 @@ class IssueFilter(django_filters.FilterSet):
         if user is not None:
             self.filters["unit"].queryset = unit_list_for(user=user)
             self.filters["region"].queryset = region_list_for(user=user)
+            if not user.scope.is_staff_member:
+                # Supervision is internal: an enterprise may not filter or sort by 督办 level
+                # or by rework (which would reveal them), only by deadline and overdue.
+                del self.filters["supervision_level"], self.filters["reworked"]
+                self.filters["ordering"] = django_filters.OrderingFilter(
+                    label=_("排序"), fields=PUBLIC_ORDERING, field_labels=PUBLIC_ORDERING_LABELS
+                )
+                self.filters["ordering"].model = Issue
 
     def filter_search(self, queryset, name, value):
         value = value.strip()
@@ -146,10 +160,10 @@ class IssueFilter(django_filters.FilterSet):
             return queryset
         q = Q(title__icontains=value) | Q(enterprise__name__icontains=value) | Q(external_ref=value)
         number = value.upper()
-        if number.startswith("SQ") and number[2:].isdigit() and len(number) > 6:
-            q |= Q(pk=int(number[6:]))
-        elif value.isdigit():
-            q |= Q(pk=int(value))
+        if (number.startswith("SQ") and len(number) > 6 and (pk := parse_id(number[6:]))) or (
+            pk := parse_id(value)
+        ):
+            q |= Q(pk=pk)
         return queryset.filter(q)
 
     def filter_phase(self, queryset, name, value):

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from crm.lib.files import validate_upload
+from crm.lib.params import parse_id
 
 MAX_ATTACHMENTS = 10
 
@@ -362,11 +363,12 @@ def parse_issue_numbers(text: str) -> list[int]:
         token = token.strip().upper()
         if not token:
             continue
-        if token.startswith("SQ") and token[2:].isdigit() and len(token) > 6:
-            ids.append(int(token[6:]))
-        elif token.isdigit():
-            ids.append(int(token))
+        if (token.startswith("SQ") and len(token) > 6 and (pk := parse_id(token[6:]))) or (
+            pk := parse_id(token)
+        ):
+            ids.append(pk)
         else:
+            token = token if len(token) <= 30 else token[:30] + "…"
             raise ValidationError(_("无法识别的诉求编号：%(token)s"), params={"token": token})
     return list(dict.fromkeys(ids))
 

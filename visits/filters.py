@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
@@ -80,4 +80,6 @@ def _start_of_day(day):
 
 
 def _next_day(day):
+    if day >= date.max:  # 9999-12-31 has no next day; a visit at its last moment is moot
+        return _start_of_day(day)
     return _start_of_day(day + timedelta(days=1))

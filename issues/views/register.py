@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from crm.lib.params import parse_id
 from issues.forms import RegisterIssueForm
 from issues.page_selectors import register_form_choices, registrable_enterprises
 from issues.services import WorkflowError, issue_register
@@ -22,8 +23,8 @@ def issue_register_page(request):
         raise PermissionDenied
     choices = register_form_choices(enterprises=enterprises)
     form = RegisterIssueForm(request.POST or None, request.FILES or None, **choices)
-    if request.method == "GET" and request.GET.get("enterprise", "").isdigit():
-        form.initial["enterprise"] = int(request.GET["enterprise"])
+    if request.method == "GET" and (enterprise_id := parse_id(request.GET.get("enterprise"))):
+        form.initial["enterprise"] = enterprise_id
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -1,0 +1,94 @@
+"""What each URL parameter names, so the generated tests can fill it in.
+
+The fuzz (test_fuzz.py) and the outsider matrix (test_outsider_matrix.py) walk every URL
+pattern of the URL conf. For each named parameter they look here for what to put in it:
+
+- `Obj(lambda scene: ...)`: the parameter is an object id; the function returns the id of
+  that kind of object in a `Scene` (tests/security/scene.py). The outsider matrix fills it from
+  the foreign scene and expects every role to be refused; the fuzz fills it from the own scene.
+- `Choice([...])`: the parameter is not an object id but one of a few values (an action
+  name); the tests try each.
+
+Keys are "<url name glob>.<parameter>", e.g. "issues:improvement_*.pk". The most specific key
+that matches wins (fewest wildcards, then longest). A parameter that matches no key makes both
+tests fail with a message naming the key to add: a new URL is never silently unchecked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+from issues.workflow import TRANSITION_ACTIONS
+
+
+@dataclass(frozen=True)
+class Obj:
+    make: Callable  # Scene -> object id
+
+
+@dataclass(frozen=True)
+class Choice:
+    values: Sequence[str]
+
+
+PARAMS: dict[str, Obj | Choice] = {
+    # enterprises
+    "enterprises:*.pk": Obj(lambda s: s.enterprise.pk),
+    "enterprises:import_*.pk": Obj(lambda s: s.import_job.pk),
+    "enterprises:*.contact_pk": Obj(lambda s: s.contact.pk),
+    # issues
+    "issues:*.pk": Obj(lambda s: s.issue.pk),
+    "issues:*.enterprise_id": Obj(lambda s: s.enterprise.pk),
+    "issues:*.attachment_id": Obj(lambda s: s.issue_attachment.pk),
+    "issues:action.action": Choice(TRANSITION_ACTIONS),
+    "issues:improvement_*.pk": Obj(lambda s: s.improvement.pk),
+    # visits
+    "visits:*.pk": Obj(lambda s: s.visit.pk),
+    "visits:*.enterprise_pk": Obj(lambda s: s.enterprise.pk),
+    "visits:*.attachment": Obj(lambda s: s.visit_attachment.pk),
+    # notifications
+    "notifications:*.pk": Obj(lambda s: s.notification.pk),
+}
+
+
+class UnregisteredParameter(LookupError):
+    pass
+
+
+def _specificity(key: str) -> tuple[int, int]:
+    return (-key.count("*") - key.count("?"), len(key))
+
+
+def lookup(route_name: str, param: str) -> Obj | Choice:
+    """What `param` of the URL named `route_name` stands for, or a loud failure."""
+    matches = [
+        key
+        for key in PARAMS
+        if key.rsplit(".", 1)[1] == param and fnmatchcase(route_name, key.rsplit(".", 1)[0])
+    ]
+    if not matches:
+        raise UnregisteredParameter(
+            f"The URL '{route_name}' has a parameter '{param}' that the generated security "
+            f"tests do not know. Register it in tests/security/registry.py PARAMS, e.g. "
+            f'"{route_name}.{param}": Obj(lambda s: s.<object>.pk) with the object built in '
+            f"tests/security/scene.py (or Choice([...]) if it is not an object id)."
+        )
+    return PARAMS[max(matches, key=_specificity)]
+
+
+def object_params(route) -> list[str]:
+    return [p.name for p in route.params if isinstance(lookup(route.name, p.name), Obj)]
+
+
+def fill(route, scene, choice_index: int = 0) -> dict[str, str]:
+    """Concrete values for every parameter of `route`, objects taken from `scene`."""
+    values = {}
+    for param in route.params:
+        meaning = lookup(route.name, param.name)
+        if isinstance(meaning, Obj):
+            values[param.name] = str(meaning.make(scene))
+        else:
+            values[param.name] = meaning.values[choice_index % len(meaning.values)]
+    return values

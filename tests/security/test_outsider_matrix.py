@@ -1,0 +1,97 @@
+"""The outsider matrix, generated from the URL conf: every URL pattern with an object id ×
+every role of the world × an object of 江北区 that none of them may reach → 404 or 403, and not
+one row written (events, history, everything: tests/security/state.py).
+
+Nothing here is hand-listed: a URL added later is walked automatically, and a parameter the
+registry (tests/security/registry.py) does not know fails the test with what to register.
+"""
+
+import pytest
+
+from tests.security import registry
+from tests.security.scene import Scene
+from tests.security.state import changed, row_counts
+from tests.security.urlwalk import routes
+
+ROLES = [
+    "admin",
+    "dispatcher",
+    "leader",
+    "liaison",
+    "resp_leader",
+    "handler",
+    "unit_head",
+    "street_handler",
+    "deputy",
+    "outsider",
+    "enterprise_user",
+]
+REFUSED = {403, 404}
+NOT_ALLOWED = 405  # the other method: refused before any lookup
+
+ROUTES_WITH_PARAMS = [r for r in routes() if r.params]
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _choices(route) -> int:
+    sizes = [
+        len(m.values)
+        for p in route.params
+        if isinstance(m := registry.lookup(route.name, p.name), registry.Choice)
+    ]
+    return max(sizes, default=1)
+
+
+@pytest.mark.parametrize("route", ROUTES_WITH_PARAMS, ids=lambda r: r.name or r.template)
+def test_no_role_reaches_a_foreign_object(client, world, route):
+    try:
+        object_params = registry.object_params(route)
+    except registry.UnregisteredParameter as exc:
+        pytest.fail(str(exc))
+    if not object_params:
+        pytest.skip("no object id in this URL")
+    foreign = Scene(world, "foreign")
+    paths = [route.path(registry.fill(route, foreign, i)) for i in range(_choices(route))]
+    failures = []
+    for role in ROLES:
+        client.force_login(getattr(world, role))  # writes last_login: count after it
+        before = row_counts()
+        for path in paths:
+            answers = {
+                "GET": client.get(path).status_code,
+                "POST": client.post(path, {"comment": "越权", "reason": "越权"}).status_code,
+            }
+            allowed = REFUSED | {NOT_ALLOWED}
+            if not set(answers.values()) <= allowed or not set(answers.values()) & REFUSED:
+                failures.append(f"{role} {path}: {answers}")
+        if diff := changed(before, row_counts()):
+            failures.append(f"{role} changed rows: {diff}")
+    assert not failures, "a foreign object was reachable:\n" + "\n".join(failures)
+
+
+def test_an_unknown_parameter_fails_loudly_naming_what_to_register():
+    from tests.security.urlwalk import Param, Route
+
+    route = Route(
+        name="portal:thing", parts=("portal/", Param("thing_id", "int"), "/"), callback=None
+    )
+    with pytest.raises(registry.UnregisteredParameter) as excinfo:
+        registry.object_params(route)
+    message = str(excinfo.value)
+    assert "portal:thing.thing_id" in message and "tests/security/registry.py" in message
+
+
+def test_the_matrix_sees_every_object_url_of_the_conf():
+    names = {r.name for r in ROUTES_WITH_PARAMS}
+    # a sample written by hand, so that a broken walker cannot pass by finding nothing
+    assert {
+        "enterprises:contact_edit",
+        "issues:action",
+        "issues:improvement_link",
+        "visits:attachment",
+        "notifications:read",
+    } <= names
