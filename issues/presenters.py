@@ -207,16 +207,25 @@ EXPORT_HEADERS = [
     _("办理结果"),
     _("满意度"),
     _("销号时间"),
-    _("退回次数"),
-    _("重办次数"),
-    _("延期次数"),
-    _("督办级别"),
+    _("是否超期"),
 ]
+# Supervision is internal (DESIGN §2): only staff exports carry these columns.
+STAFF_EXPORT_HEADERS = [_("退回次数"), _("重办次数"), _("延期次数"), _("督办级别")]
 
 
-def export_row(issue) -> list:
-    """One line of the issue list export (rows from `filtered_issues`, already joined)."""
-    return [
+def _overdue(issue) -> bool:
+    running = running_deadline(issue)
+    return running is not None and running.status == "overdue"
+
+
+def export_headers(*, staff: bool) -> list:
+    return EXPORT_HEADERS + STAFF_EXPORT_HEADERS if staff else list(EXPORT_HEADERS)
+
+
+def export_row(issue, *, staff: bool = True) -> list:
+    """One line of the issue list export (rows from `filtered_issues`, already joined). The
+    enterprise sees the deadline and whether it is overdue, never the supervision counters."""
+    row = [
         issue.number,
         issue.title,
         issue.enterprise.name,
@@ -236,11 +245,16 @@ def export_row(issue) -> list:
         issue.get_outcome_display(),
         issue.get_satisfaction_display(),
         issue.closed_at,
-        issue.return_count,
-        issue.rework_count,
-        issue.extension_count,
-        issue.supervision_level,
+        _("是") if _overdue(issue) else _("否"),
     ]
+    if staff:
+        row += [
+            issue.return_count,
+            issue.rework_count,
+            issue.extension_count,
+            issue.supervision_level,
+        ]
+    return row
 
 
 NEEDS_HEADERS = [

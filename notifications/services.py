@@ -44,7 +44,7 @@ def _message_context(notification: Notification, kind_label: str) -> dict:
         "n": notification,
         "kind_label": kind_label,
         "url": f"{settings.QINQING_SITE_URL.rstrip('/')}{target}" if target else "",
-        "quoted_body": "\n".join(f"> {line}" for line in notification.body.splitlines()),
+        "quoted_lines": [line for line in notification.body.splitlines() if line.strip()],
     }
 
 

@@ -374,11 +374,11 @@ def merge(step: Step) -> None:
     issue = step.issue
     value = step.data.get("into")
     pk = value.pk if isinstance(value, Issue) else value
-    target = Issue.objects.filter(pk=pk).first() if pk else None
-    if target is None or target.pk == issue.pk:
-        raise WorkflowError(_("请选择要合并到的另一件诉求。"))
-    if target.enterprise_id != issue.enterprise_id:
-        raise WorkflowError(_("只能合并同一企业的诉求。"))
+    # One answer for "no such issue", "not visible to you" and "another enterprise's": an
+    # issue number must not tell a dispatcher that an issue exists outside their jurisdiction.
+    target = Issue.objects.visible_to(step.actor).filter(pk=pk).first() if pk else None
+    if target is None or target.pk == issue.pk or target.enterprise_id != issue.enterprise_id:
+        raise WorkflowError(_("目标诉求不存在，或不是同一企业中您可查看的另一件诉求。"))
     if target.state in ENDED_STATES:
         raise WorkflowError(_("目标诉求已撤回或已合并，不能合并到它。"))
     issue.merged_into = target

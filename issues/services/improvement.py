@@ -73,13 +73,13 @@ def improvement_set_status(*, actor, improvement_id: int, status: str) -> Improv
         .first()
     )
     if action is None:
-        raise WorkflowError(_("事项不存在。"), code="not_found")
+        raise WorkflowError(_("事项不存在或您无权操作。"), code="not_found")
     scope = scope_for(actor)
     if not (
         _may_manage(actor, action.region)
         or (action.owner_unit_id and action.owner_unit_id in scope.unit_ids())
     ):
-        raise WorkflowError(_("您无权推进该事项。"), code="forbidden")
+        raise WorkflowError(_("事项不存在或您无权操作。"), code="not_found")
     if status not in ImprovementAction.Status.values or not action.can_move_to(status):
         raise WorkflowError(
             _("事项当前为「%(status)s」，不能改为该状态。")
@@ -99,7 +99,7 @@ def improvement_link_issues(*, actor, improvement_id: int, issues: Iterable) -> 
     """Link more issues to an improvement action (same rights as creating it)."""
     action = ImprovementAction.objects.select_related("region").filter(pk=improvement_id).first()
     if action is None or not _may_manage(actor, action.region):
-        raise WorkflowError(_("您无权修改该事项。"), code="forbidden")
+        raise WorkflowError(_("事项不存在或您无权操作。"), code="not_found")
     linked = _visible_issues(actor, issues)
     action._history_user = actor
     action.issues.add(*linked)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from crm.lib.pagination import paginate
 from crm.lib.xlsx import build_workbook, xlsx_response, xlsx_stream_response
 from issues.page_selectors import filtered_issues, needs_list_for
-from issues.presenters import EXPORT_HEADERS, NEEDS_HEADERS, export_row, needs_row
+from issues.presenters import NEEDS_HEADERS, export_headers, export_row, needs_row
 
 # Rows fetched from the database per round trip while the export streams.
 EXPORT_CHUNK = 2000
@@ -32,12 +32,13 @@ def issue_list_export(request):
     """Every issue of the filtered list, however many: rows are fetched in chunks and written
     in openpyxl's write-only mode (flat memory), then the file is streamed."""
     issues = filtered_issues(user=request.user, params=request.GET)[1]
-    rows = (export_row(issue) for issue in issues.iterator(chunk_size=EXPORT_CHUNK))
+    staff = request.user.scope.is_staff_member
+    rows = (export_row(issue, staff=staff) for issue in issues.iterator(chunk_size=EXPORT_CHUNK))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return xlsx_stream_response(
         filename=_("诉求清单-%(stamp)s.xlsx") % {"stamp": stamp},
         title=_("诉求"),
-        headers=EXPORT_HEADERS,
+        headers=export_headers(staff=staff),
         rows=rows,
     )
 
