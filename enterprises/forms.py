@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Region, Role, User
 from accounts.scope import scope_for
 from accounts.selectors import region_list_for
+from crm.lib.masking import mask_phone
 from enterprises.models import Contact, Enterprise, Industry, LiaisonAssignment
 from enterprises.validators import validate_credit_code
 
@@ -96,18 +97,33 @@ class EnterpriseForm(BootstrapMixin, forms.ModelForm):
 
 
 class ContactForm(BootstrapMixin, forms.ModelForm):
+    """A contact. Someone who may edit but not see phone numbers (DESIGN §3) never gets the
+    stored number back, not even in the field's value: the field starts empty with the masked
+    number as a hint, and left empty it keeps the stored number."""
+
     class Meta:
         model = Contact
         fields = ["name", "title", "phone", "email", "is_primary"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, reveal_phone: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        self.reveal_phone = reveal_phone
+        stored = self.instance.phone if self.instance.pk else ""
+        if not reveal_phone and stored:
+            self.initial["phone"] = ""
+            field = self.fields["phone"]
+            field.widget.attrs["placeholder"] = mask_phone(stored)
+            field.help_text = _("已登记 %(masked)s；留空则保持不变，填写则替换为新号码。") % {
+                "masked": mask_phone(stored)
+            }
         self._style()
 
     def clean_phone(self):
         phone = (self.cleaned_data.get("phone") or "").strip()
         if phone and not PHONE_RE.match(phone):
             raise forms.ValidationError(_("请输入有效的电话号码（数字，可含 - 和空格）。"))
+        if not phone and not self.reveal_phone and self.instance.pk:
+            return self.instance.phone
         return phone
 
 

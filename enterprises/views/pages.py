@@ -113,7 +113,8 @@ def contact_edit(request, pk: int, contact_pk: int | None = None):
     contact = None
     if contact_pk is not None:
         contact = contact_get_for_user(user=request.user, enterprise=enterprise, pk=contact_pk)
-    form = ContactForm(request.POST or None, instance=contact)
+    reveal = permissions.can_see_phones(request.user, enterprise)
+    form = ContactForm(request.POST or None, instance=contact, reveal_phone=reveal)
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("name", "title", "phone", "email", "is_primary")}
         if contact is None:
