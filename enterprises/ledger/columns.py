@@ -59,3 +59,17 @@ HEADER_TO_KEY.update(
         "包保领导": "leader",
     }
 )
+# Group header + sub-header spellings (联系人 over 姓名 / 电话 reads as 联系人姓名 / 联系人电话).
+HEADER_TO_KEY.update(
+    {
+        "联系人姓名": "contact_name",
+        "联系人手机": "contact_phone",
+        "联系人手机号": "contact_phone",
+        "联系人联系电话": "contact_phone",
+        "联系人联系方式": "contact_phone",
+        "联系电话": "contact_phone",
+    }
+)
+# One header cell merged across several columns: the keys of those columns, in order
+# (联系人 over two columns holds the name, then the phone).
+SPANNING: dict[str, tuple[str, ...]] = {"contact_name": ("contact_name", "contact_phone")}

@@ -115,6 +115,7 @@ def plan_import(table: Table, *, actor: User, progress=None) -> Plan:
     codes = [(v.get("credit_code") or "").strip().upper() for _n, v in table.rows]
     lookups = Lookups(actor, [c for c in codes if c])
     plan = Plan()
+    plan.errors += table.errors  # cell problems the reader found (error values, NUL, length)
     seen: dict[str, int] = {}
     for i, (number, values) in enumerate(table.rows):
         row = _plan_row(plan, lookups, number, values, seen)

@@ -185,7 +185,7 @@ def test_region_by_name_and_industry_by_name_are_accepted(world):
         (b"this is not a zip", "a.xlsx", "不是有效的 Excel"),
         (b"\x00\x01\x02binary", "a.csv", "不是有效的 CSV"),
         (b"PK\x03\x04garbage", "a.xlsx", "不是有效的 Excel"),
-        (b"whatever", "a.pdf", "只能导入 .xlsx 或 .csv"),
+        (b"whatever", "a.pdf", "只能导入 .xlsx、.xls、.xlsb、.ods 或 .csv"),
         (b"whatever", "a.xls", "另存为 .xlsx"),
     ],
 )
