@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from issues.workflow import TRANSITION_ACTIONS
+from portal.forms import PORTAL_ACTIONS
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,27 @@ PARAMS: dict[str, Obj | Choice] = {
     "visits:*.attachment": Obj(lambda s: s.visit_attachment.pk),
     # notifications
     "notifications:*.pk": Obj(lambda s: s.notification.pk),
+    # portal (the enterprise's side of issues, and its account management)
+    "portal:request*.pk": Obj(lambda s: s.issue.pk),
+    "portal:request_action.action": Choice(sorted(PORTAL_ACTIONS)),
+    "portal:attachment.pk": Obj(lambda s: s.issue.pk),
+    "portal:attachment.attachment_id": Obj(lambda s: s.issue_attachment.pk),
+    "portal:manage.pk": Obj(lambda s: s.enterprise.pk),
+    "portal:invitation*.pk": Obj(lambda s: s.invitation.pk),
+    "portal:membership_*.pk": Obj(lambda s: s.membership.pk),
+    # a secret link anyone holding it may open (by design): not an object id to guard by role
+    "portal:invitation_accept.token": Choice(["not-a-real-invitation-token"]),
+    # cockpit
+    "cockpit:bulletin_*.pk": Obj(lambda s: s.bulletin.pk),
+    # REST API v1 (tokens or session)
+    "api:enterprise-*.pk": Obj(lambda s: s.enterprise.pk),
+    "api:enterprise-*.contact_pk": Obj(lambda s: s.contact.pk),
+    "api:visit-*.pk": Obj(lambda s: s.visit.pk),
+    "api:issue-*.pk": Obj(lambda s: s.issue.pk),
+    "api:issue-*.attachment_pk": Obj(lambda s: s.issue_attachment.pk),
+    "api:issue-act.action_name": Choice(TRANSITION_ACTIONS),
+    "api:notification-*.pk": Obj(lambda s: s.notification.pk),
+    "api:token-*.pk": Obj(lambda s: s.api_token.pk),
 }
 
 

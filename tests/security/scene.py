@@ -13,13 +13,13 @@ from functools import cached_property
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Role
-from enterprises.models import Contact, ImportJob
+from enterprises.models import Contact, EnterpriseMembership, ImportJob
 from issues.models import Category, Issue
 from issues.services import issue_register, issue_transition
 from issues.services.improvement import improvement_create
 from notifications.models import Kind
 from notifications.services import notify
-from tests.factories import AssignmentFactory, UserFactory, grant
+from tests.factories import AssignmentFactory, EnterpriseMembershipFactory, UserFactory, grant
 from visits import services as visit_services
 from visits.models import Visit, VisitOfficer
 
@@ -158,3 +158,44 @@ class Scene:
             link="/",
         )
         return notification
+
+    @cached_property
+    def enterprise_user(self):
+        if self.side == "own":
+            return self.w.enterprise_user
+        user = UserFactory(username="farentuser", display_name="江北企业用户")
+        EnterpriseMembershipFactory(user=user, enterprise=self.enterprise)
+        return user
+
+    @cached_property
+    def membership(self):
+        return EnterpriseMembership.objects.get(
+            user=self.enterprise_user, enterprise=self.enterprise
+        )
+
+    @cached_property
+    def invitation(self):
+        from portal.services import invitation_create
+
+        invitation, _token = invitation_create(
+            actor=self.liaison, enterprise=self.enterprise, name="赵六", phone="13912340000"
+        )
+        return invitation
+
+    @cached_property
+    def bulletin(self):
+        from django.utils import timezone
+
+        from cockpit.bulletins import bulletin_generate
+        from cockpit.periods import last_month
+
+        period = last_month(timezone.localdate())
+        return bulletin_generate(
+            kind="monthly", region=self.region, period=period, actor=self.dispatcher
+        )
+
+    @cached_property
+    def api_token(self):
+        from api.tokens import token_issue
+
+        return token_issue(actor=self.dispatcher, user=self.dispatcher, name="集成").token

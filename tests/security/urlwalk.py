@@ -33,6 +33,7 @@ REGEX_EXAMPLES: dict[str, str] = {
 }
 
 _PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<parameter>[^>]+)>")
+_NAMED_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>(?P<body>(?:[^()]|\([^()]*\))*)\)")
 _REGEX_META = re.compile(r"(?<!\\)[\[\](){}*+?|.^$]")
 
 
@@ -80,8 +81,18 @@ def _route_parts(pattern, name: str) -> list:
         return [p for p in parts if p != ""]
     if isinstance(pattern, RegexPattern):
         regex = str(pattern._regex).removeprefix("^").removesuffix("$").removesuffix("\\Z")
-        if not _REGEX_META.search(regex):
-            return [re.sub(r"\\(.)", r"\1", regex)] if regex else []
+        regex = regex.removesuffix("/?") + ("/" if regex.endswith("/?") else "")
+        parts = []
+        pos = 0
+        for match in _NAMED_GROUP.finditer(regex):
+            parts.append(regex[pos : match.start()])
+            digits = match["body"].startswith(("[0-9]", "\\d"))
+            parts.append(Param(match["name"], "int" if digits else "str"))
+            pos = match.end()
+        parts.append(regex[pos:])
+        literal = [p for p in parts if isinstance(p, str)]
+        if not any(_REGEX_META.search(p) for p in literal):
+            return [re.sub(r"\\(.)", r"\1", p) if isinstance(p, str) else p for p in parts if p]
         if name in REGEX_EXAMPLES:
             return [REGEX_EXAMPLES[name]] if REGEX_EXAMPLES[name] else []
         raise UnwalkableRoute(
