@@ -50,6 +50,8 @@ TIME_BUDGET_SECONDS = 20.0
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
 _CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,10})([0-9]{1,10})"([^>]*)>')
+_CELL_COLUMN = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)')
+_CELL_ROW = re.compile(rb'<c\b[^>]*?\br="[A-Z]+([0-9]+)"')
 _DIMENSION = re.compile(rb'<dimension\b[^>]*\bref="([A-Z0-9:$]+)"')
 _ERROR_VALUE = re.compile(rb"<v>([^<]{1,20})</v>")
 _REF = re.compile(r"([A-Z]+)([0-9]+)")
@@ -171,14 +173,19 @@ def _scan_chunk(data: bytes, errors: dict) -> None:
         for ref in dim.group(1).decode().replace("$", "").split(":"):
             if m := _REF.fullmatch(ref):
                 _check_ref(m.group(1), m.group(2))
-    for match in _CELL_REF.finditer(data):
-        letters, digits = match.group(1).decode(), match.group(2).decode()
-        _check_ref(letters, digits)
-        if b't="e"' in match.group(3):
-            value = _ERROR_VALUE.match(data, match.end())
-            errors[(int(digits) - 1, _column_index(letters))] = (
-                value.group(1).decode(errors="replace") if value else "#ERROR"
-            )
+    # Distinct column letters are few, and the largest row number is enough: check those.
+    for letters in set(_CELL_COLUMN.findall(data)):
+        _check_ref(letters.decode(), "1")
+    if rows := _CELL_ROW.findall(data):
+        _check_ref("A", max(rows, key=lambda d: (len(d), d)).decode())
+    if b't="e"' in data:
+        for match in _CELL_REF.finditer(data):
+            if b't="e"' in match.group(3):
+                letters, digits = match.group(1).decode(), match.group(2).decode()
+                value = _ERROR_VALUE.match(data, match.end())
+                errors[(int(digits) - 1, _column_index(letters))] = (
+                    value.group(1).decode(errors="replace") if value else "#ERROR"
+                )
 
 
 def _spreadsheet(content: bytes, name: str, clock: _Clock) -> Table:
@@ -283,6 +290,8 @@ def _csv_rows(content: bytes, clock: _Clock) -> list[list]:
 
 def cell_text(value) -> str:
     """A cell as text: 13800000004.0 (Excel's number) → "13800000004", dates as YYYY-MM-DD."""
+    if value.__class__ is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float):
@@ -378,8 +387,8 @@ def _rows(grid, header_row: int, keys, cell_errors: dict, clock: _Clock) -> Tabl
         for c, key in enumerate(keys):
             if key is None:
                 continue
-            ref = f"{column_letters(c)}{number}"
             column = BY_KEY[key].header
+            ref = _LazyRef(c, number)
             if (r, c) in cell_errors:
                 row_problems.append(
                     _problem(
@@ -423,6 +432,18 @@ def _rows(grid, header_row: int, keys, cell_errors: dict, clock: _Clock) -> Tabl
     if not rows:
         raise LedgerFileError(_("文件中没有数据行（只有表头）。"))
     return Table(keys=keys, rows=rows, errors=problems)
+
+
+class _LazyRef:
+    """A cell reference (F2) spelled out only when a message needs it."""
+
+    __slots__ = ("column", "row")
+
+    def __init__(self, column: int, row: int):
+        self.column, self.row = column, row
+
+    def __str__(self) -> str:
+        return f"{column_letters(self.column)}{self.row}"
 
 
 def _problem(row: int, column: str, message: str, **params) -> dict:
