@@ -72,6 +72,7 @@ PARAMS: dict[str, Obj | Choice] = {
     "api:issue-act.action_name": Choice(TRANSITION_ACTIONS),
     "api:notification-*.pk": Obj(lambda s: s.notification.pk),
     "api:token-*.pk": Obj(lambda s: s.api_token.pk),
+    "api_token_*.pk": Obj(lambda s: s.api_token.pk),
 }
 
 
