@@ -61,6 +61,7 @@ def home_context(*, user) -> dict:
     )
     return {
         "enterprises": enterprises,
+        "several": len(enterprises) > 1,
         "open_requests": [i for i in active if i not in waiting],
         "waiting": waiting,
         "counts": counts,

@@ -261,13 +261,25 @@ def membership_history(*, enterprise: Enterprise) -> list:
     )
 
 
+@dataclass(frozen=True)
+class MatchedPolicy:
+    policy: object  # policies.models.PolicyPage
+    reasons: list[str]
+    enterprise: Enterprise
+
+
 def portal_policies(*, enterprises: list[Enterprise]) -> list:
-    """Policies matched to the person's enterprises (政策直达), from the policies app."""
+    """Policies in force that the person's enterprises meet (政策直达), each with the reasons it
+    matched (`policies.selectors.enterprise_policies`); a policy met by two of the enterprises
+    is shown once, under the first. Empty when the policies app is not installed."""
     try:
         from policies.selectors import enterprise_policies
-    except ImportError:  # the policies app lands separately
+    except ImportError:  # a deployment without the public site's policies app
         return []
-    found = []
+    found, seen = [], set()
     for enterprise in enterprises:
-        found.extend(enterprise_policies(enterprise))
+        for match in enterprise_policies(enterprise=enterprise):
+            if match.policy.pk not in seen:
+                seen.add(match.policy.pk)
+                found.append(MatchedPolicy(match.policy, list(match.reasons), enterprise))
     return found

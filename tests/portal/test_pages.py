@@ -362,3 +362,27 @@ def test_a_question_and_a_resolution_reach_the_enterprises_messages_and_lead_to_
     )
     titles = list(world.enterprise_user.notifications.values_list("title", flat=True))
     assert any("请评价" in t for t in titles)
+
+
+def test_matched_policies_are_shown_once_with_their_reasons(client, world, people, monkeypatch):
+    import sys
+    from types import ModuleType, SimpleNamespace
+
+    policy = SimpleNamespace(
+        pk=7,
+        title="稳岗返还政策",
+        url="/policies/wengang/",
+        issuer="区人社局",
+        get_policy_type_display=lambda: "补",
+        get_delivery_mode_display=lambda: "免申即享",
+    )
+    fake = ModuleType("policies.selectors")
+    fake.enterprise_policies = lambda *, enterprise: [
+        SimpleNamespace(policy=policy, reasons=[f"{enterprise.name}所在辖区"])
+    ]
+    monkeypatch.setitem(sys.modules, "policies.selectors", fake)
+    client.force_login(people.ab)
+    page = client.get(reverse("portal:home")).content.decode()
+    block = page.split('data-testid="policies"')[1].split("</section>")[0]
+    assert block.count("稳岗返还政策") == 1 and "/policies/wengang/" in block
+    assert f"{world.ent_a.name}所在辖区" in block
