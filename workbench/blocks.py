@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role
 from accounts.scope import scope_for
 from cockpit.home import leader_block as cockpit_leader_block
+from portal import blocks as portal_blocks
 from workbench import selectors
 from workbench.selectors import BlockData, Viewer
 
@@ -125,8 +126,8 @@ HOME_BLOCKS: tuple[Block, ...] = (
         _("我的诉求"),
         "chat-square-text",
         is_enterprise_user,
-        selectors.enterprise_block,
-        "workbench/_block_enterprise.html",
+        portal_blocks.enterprise_block,  # the portal's plain words, rows lead to the portal
+        "portal/_home_block.html",
         2,
     ),
 )

@@ -523,7 +523,7 @@ def enterprise_block(viewer: Viewer) -> BlockData:
     ]
     rows = list(
         mine.filter(state__in=[*OPEN_STATES, State.RESOLVED])
-        .select_related("enterprise", "category")
+        .select_related("enterprise", "category", "lead_unit")
         .order_by("-registered_at", "-pk")[:ROWS]
     )
     return BlockData(figures, rows)

@@ -386,3 +386,17 @@ def test_matched_policies_are_shown_once_with_their_reasons(client, world, peopl
     block = page.split('data-testid="policies"')[1].split("</section>")[0]
     assert block.count("稳岗返还政策") == 1 and "/policies/wengang/" in block
     assert f"{world.ent_a.name}所在辖区" in block
+
+
+def test_a_staff_member_who_is_also_an_enterprise_user_sees_the_portal_block_at_home(
+    client, world, make_issue
+):
+    from tests.factories import EnterpriseMembershipFactory
+
+    issue = make_issue("in_progress")
+    EnterpriseMembershipFactory(user=world.street_handler, enterprise=world.ent_a)
+    client.force_login(world.street_handler)
+    page = client.get(reverse("home")).content.decode()
+    block = page.split('data-testid="block-enterprise"')[1].split("</section>")[0]
+    assert reverse("portal:request", args=[issue.pk]) in block
+    assert "区人社局正在办理" in block and reverse("portal:home") in block
