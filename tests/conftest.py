@@ -10,6 +10,7 @@ People: one per role, a `deputy` with two roles (liaison of ent_b + dispatcher o
 an enterprise user bound to ent_a, and an `outsider` with no role at all.
 """
 
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
@@ -115,19 +116,12 @@ def _timeline_flushable(request):
         return
     request.getfixturevalue("transactional_db")  # so this teardown runs before the flush
     yield
-    from importlib import import_module
-
     from django.db import connection
 
     if connection.vendor != "sqlite":
         return
-    guard = import_module("issues.migrations.0006_issueevent_append_only")
-    with connection.cursor() as cursor:
-        for sql in guard.SQLITE_DOWN:
-            cursor.execute(sql)
-        cursor.execute(f"DELETE FROM {guard.TABLE}")  # noqa: S608 - a constant table name
-        for sql in guard.SQLITE_UP:
-            cursor.execute(sql)
+    with timeline_writable(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {IssueEventTable()}")  # noqa: S608 - a constant name
 
 
 @pytest.fixture(autouse=True)
@@ -140,3 +134,32 @@ def _primary_language(settings):
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+def IssueEventTable() -> str:
+    from issues.models import IssueEvent
+
+    return IssueEvent._meta.db_table
+
+
+@contextmanager
+def timeline_writable():
+    """Lift the append-only triggers of the issue timeline (issues migration 0006) for the
+    block — only for test setup that must fake old data, and for emptying the test database —
+    and put them back after."""
+    from importlib import import_module
+
+    from django.db import connection
+
+    guard = import_module("issues.migrations.0006_issueevent_append_only")
+    down = {"postgresql": guard.POSTGRESQL_DOWN, "sqlite": guard.SQLITE_DOWN}
+    up = {"postgresql": guard.POSTGRESQL_UP, "sqlite": guard.SQLITE_UP}
+    with connection.cursor() as cursor:
+        for sql in down.get(connection.vendor, []):
+            cursor.execute(sql, None)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for sql in up.get(connection.vendor, []):
+                cursor.execute(sql, None)
