@@ -115,9 +115,15 @@ class Role(models.TextChoices):
     UNIT_HEAD = "unit_head", _("单位负责人")
     LEADER = "leader", _("领导")
     ADMIN = "admin", _("管理员")
+    # Writes the public site's content (policies, interpretations, notices) in the Wagtail admin
+    # at /cms/; an administrator reviews and publishes it (DESIGN §9).
+    POLICY_EDITOR = "policy_editor", _("政策编辑")
 
 
 UNIT_ROLES = frozenset({Role.HANDLER, Role.UNIT_HEAD})
+# Roles that work in the Wagtail admin (/cms/), with the Django group that carries their Wagtail
+# permissions (the groups' permissions are set by `website.setup.site_setup`).
+CMS_GROUPS = {"policy_editor": "政策编辑", "admin": "政策审核"}
 REGION_ROLES = frozenset(set(Role) - UNIT_ROLES)
 
 

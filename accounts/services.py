@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Group
 from django.db import transaction
 from simple_history.utils import update_change_reason
 
-from accounts.models import SYSTEM_USERNAME, UNIT_ROLES, Region, Role, RoleMembership, Unit, User
+from accounts.models import (
+    CMS_GROUPS,
+    SYSTEM_USERNAME,
+    UNIT_ROLES,
+    Region,
+    Role,
+    RoleMembership,
+    Unit,
+    User,
+)
 from accounts.scope import forget_scope
 
 
@@ -71,6 +81,7 @@ def membership_grant(
         user.is_staff = True  # administrators use the Django admin for catalogues
         user._history_user = actor
         user.save(update_fields=["is_staff"])
+    _sync_cms_groups(user)
     forget_scope(user)
     return membership
 
@@ -83,7 +94,25 @@ def membership_revoke(*, actor: User | None, membership: RoleMembership, reason:
     membership.save(update_fields=["is_active"])
     if reason:
         update_change_reason(membership, reason)
+    _sync_cms_groups(membership.user)
     forget_scope(membership.user)
+
+
+def _sync_cms_groups(user: User) -> None:
+    """Keep the person's Wagtail-admin groups (accounts.models.CMS_GROUPS) in line with their
+    active roles: the policy editor's group while they hold the role, the reviewers' group for
+    administrators. Wagtail's page permissions are granted to groups, never to roles."""
+    held = set(
+        RoleMembership.objects.active()
+        .filter(user=user, role__in=list(CMS_GROUPS))
+        .values_list("role", flat=True)
+    )
+    for role, name in CMS_GROUPS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        if role in held:
+            user.groups.add(group)
+        else:
+            user.groups.remove(group)
 
 
 def system_user() -> User:

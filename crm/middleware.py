@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from csp.middleware import CSPMiddleware as BaseCSPMiddleware
+from csp.middleware import PolicyParts
+from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
 
@@ -45,3 +48,21 @@ class RejectNulMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+# --- Content-Security-Policy ---------------------------------------------------------------
+# django-csp's middleware, with one scoped relaxation. Everywhere the strict policy of
+# `settings.CONTENT_SECURITY_POLICY` applies. Under `settings.CMS_URL_PREFIX` (the Wagtail admin,
+# used by policy editors and administrators only) the directives in
+# `CMS_CONTENT_SECURITY_POLICY_OVERRIDES` replace the strict ones: Wagtail's admin uses inline
+# styles and scripts and previews pages in a same-origin iframe. Nothing is loaded from another
+# origin anywhere.
+
+
+class CSPMiddleware(BaseCSPMiddleware):
+    def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and request.path_info.startswith(settings.CMS_URL_PREFIX):
+            overrides = settings.CMS_CONTENT_SECURITY_POLICY_OVERRIDES
+            parts.replace = {**(parts.replace or {}), **overrides}
+        return parts

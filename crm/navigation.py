@@ -11,7 +11,8 @@ from django.utils.translation import pgettext_lazy
 from accounts.models import Role
 from accounts.scope import scope_for
 
-STAFF = tuple(Role)
+# Government staff who work on enterprises and issues (the policy editor works only in /cms/).
+STAFF = tuple(r for r in Role if r != Role.POLICY_EDITOR)
 ENTERPRISE_USER = "enterprise_user"
 EVERYONE = "everyone"  # any signed-in person, with or without a role
 
@@ -44,6 +45,19 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(
         "cockpit:index", _("驾驶舱"), "speedometer2", (Role.LEADER, Role.DISPATCHER, Role.ADMIN)
     ),
+    NavItem(
+        "policies:coverage",
+        _("政策直达"),
+        "journal-check",
+        (Role.LIAISON, Role.RESPONSIBLE_LEADER, Role.DISPATCHER, Role.LEADER, Role.ADMIN),
+    ),
+    NavItem(
+        "campaigns:list",
+        _("专项行动"),
+        "flag",
+        (Role.LIAISON, Role.RESPONSIBLE_LEADER, Role.DISPATCHER, Role.LEADER, Role.ADMIN),
+    ),
+    NavItem("wagtailadmin_home", _("内容管理"), "pencil-square", (Role.POLICY_EDITOR, Role.ADMIN)),
     NavItem("portal:my_requests", _("我的诉求"), "chat-square-text", (ENTERPRISE_USER,)),
     NavItem("notifications:inbox", _("消息"), "bell", (EVERYONE,)),
     NavItem("admin:index", _("系统管理"), "gear", (Role.ADMIN,)),

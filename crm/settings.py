@@ -64,6 +64,22 @@ INSTALLED_APPS = [
     "cockpit",
     "api",
     "workbench",
+    # The public site and the policy library (Wagtail), pushes and campaigns (DESIGN §9).
+    "website",
+    "policies",
+    "campaigns",
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
 ]
 
 MIDDLEWARE = [
@@ -80,9 +96,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "crm.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Axes goes last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -230,8 +247,18 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
         "form-action": [SELF],
     },
-    # Django's admin ships inline styles; it is for administrators only.
+    # Django's admin ships inline styles; it is for administrators only. The Wagtail admin
+    # (/cms/, policy editors and administrators) gets a relaxed policy of its own below.
     "EXCLUDE_URL_PREFIXES": ["/django-admin/"],
+}
+# Only under /cms/ (crm.middleware.CSPMiddleware): Wagtail's admin uses inline styles and a few
+# inline scripts, and its page preview is an iframe of the same origin. Still no third party.
+CMS_URL_PREFIX = "/cms/"
+CMS_CONTENT_SECURITY_POLICY_OVERRIDES = {
+    "script-src": [SELF, "'unsafe-inline'"],
+    "style-src": [SELF, "'unsafe-inline'"],
+    "frame-src": [SELF],
+    "frame-ancestors": [SELF],
 }
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -241,6 +268,28 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# --- Wagtail (the public site and the policy library, DESIGN §9) -------------------------------
+WAGTAIL_SITE_NAME = "亲清 · 政策直达"
+WAGTAILADMIN_BASE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Content is written in one language (Simplified Chinese); the admin is Chinese first.
+WAGTAIL_I18N_ENABLED = False
+WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文")]
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ofd", "wps", "txt", "zip"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Documents (政策依据 files) are public on the public site; serve them through Django.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAIL_MODERATION_ENABLED = True
+WAGTAIL_WORKFLOW_ENABLED = True
+# Editors type Chinese titles; the slug the admin derives from one stays Chinese (browsers show
+# it as typed).
+WAGTAIL_ALLOW_UNICODE_SLUGS = True
+WAGTAILADMIN_LOGIN_URL = "accounts:login"
+WAGTAIL_FRONTEND_LOGIN_URL = "accounts:login"
 
 # --- Celery -----------------------------------------------------------------------------------
 # With no CELERY_BROKER_URL, kombu's filesystem transport: a real worker and beat with no server.
@@ -344,7 +393,11 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Wagtail 8 runs its search-index and reference-index updates as tasks: one line each.
+        "django_tasks": {"level": "WARNING"},
+    },
 }
 
 # --- Product settings -------------------------------------------------------------------------

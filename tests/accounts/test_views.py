@@ -11,7 +11,7 @@ def login(client, username, password=TEST_PASSWORD):
 
 
 def test_home_redirects_anonymous_visitors_to_login(client):
-    response = client.get("/")
+    response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
 
@@ -19,7 +19,7 @@ def test_home_redirects_anonymous_visitors_to_login(client):
 def test_it_logs_in_with_the_right_password(client, world):
     response = login(client, "dispatcher1")
     assert response.status_code == 302
-    assert client.get("/").status_code == 200
+    assert client.get(reverse("home")).status_code == 200
 
 
 def test_wrong_password_shows_a_chinese_message(client, world):
@@ -34,7 +34,7 @@ def test_repeated_failures_lock_the_username_from_that_address(client, world, se
     response = login(client, "dispatcher1")  # even the right password is refused now
     assert response.status_code == 429
     assert "登录失败次数过多" in response.content.decode()
-    assert client.get("/").status_code == 302  # not logged in
+    assert client.get(reverse("home")).status_code == 302  # not logged in
 
 
 def test_lockout_does_not_reach_the_same_user_from_another_address(client, world, settings):
@@ -66,7 +66,7 @@ def test_logout_needs_a_post(client, world):
     client.force_login(world.dispatcher)
     assert client.get(reverse("accounts:logout")).status_code == 405
     assert client.post(reverse("accounts:logout")).status_code == 302
-    assert client.get("/").status_code == 302
+    assert client.get(reverse("home")).status_code == 302
 
 
 @pytest.mark.parametrize(
@@ -83,7 +83,7 @@ def test_logout_needs_a_post(client, world):
 )
 def test_navigation_follows_roles(client, world, who, sees, does_not_see):
     client.force_login(getattr(world, who))
-    html = client.get("/").content.decode()
+    html = client.get(reverse("home")).content.decode()
     nav = html.split('data-testid="main-nav"')[1].split("</ul>")[0]
     for label in sees:
         assert label in nav
@@ -93,19 +93,19 @@ def test_navigation_follows_roles(client, world, who, sees, does_not_see):
 
 def test_workbench_lists_my_roles_and_where(client, world):
     client.force_login(world.deputy)
-    html = client.get("/").content.decode()
+    html = client.get(reverse("home")).content.decode()
     assert "联络员" in html and "派单员" in html and "高新园" in html
 
 
 def test_outsider_workbench_says_no_role(client, world):
     client.force_login(world.outsider)
-    assert "您暂未被分配任何角色" in client.get("/").content.decode()
+    assert "您暂未被分配任何角色" in client.get(reverse("home")).content.decode()
 
 
 def test_english_is_available(client, world):
     client.force_login(world.dispatcher)
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    html = client.get("/").content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("home")})
+    html = client.get(reverse("home")).content.decode()
     assert "Workbench" in html
     assert '<html lang="en">' in html
 

@@ -164,7 +164,7 @@ def test_the_badge_is_empty_without_unread_notifications(client, world, theirs):
 
 def test_every_page_carries_the_bell_and_the_navigation_entry(client, world):
     client.force_login(world.outsider)
-    body = client.get("/").content.decode()
+    body = client.get(reverse("home")).content.decode()
     assert 'data-testid="nav-bell"' in body
     assert f'hx-get="{BADGE}"' in body
     assert f'href="{INBOX}"' in body
