@@ -427,6 +427,7 @@ QINQING_ENTERPRISE_PAGE_SECTIONS = [
     "visits.sections.visit_section",
     "issues.enterprise_section.issues_section",
     "portal.sections.accounts_section",  # 企业账号: invitations and bindings
+    "policies.sections.policy_section",  # 匹配政策: matched policies and their pushes
 ]
 # Enterprises unit staff may see (enterprises.models.EnterpriseQuerySet.visible_to), besides the
 # rules of the enterprises app: each a dotted path of fn(unit_ids) -> Q over Enterprise.

@@ -28,7 +28,9 @@ class TodoSection:
     count: int
     rows: list
     list_query: str = ""  # query string for the full list on the issue list page
-    kind: str = "issue"  # "issue" rows are issues, "extension" rows are extension requests
+    # "issue" rows are issues, "extension" rows are extension requests, "policy" rows are
+    # policy pushes waiting for the liaison's 政策宣讲 (policies.selectors.targets_to_deliver)
+    kind: str = "issue"
 
 
 @dataclass
@@ -117,6 +119,8 @@ def unit_group(user, scope) -> TodoGroup:
 
 
 def liaison_group(user, scope) -> TodoGroup:
+    from policies.selectors import targets_to_deliver
+
     mine = Issue.objects.filter(
         Exists(
             LiaisonAssignment.objects.active().filter(
@@ -139,6 +143,7 @@ def liaison_group(user, scope) -> TodoGroup:
                 _("我的企业在办诉求"),
                 _issue_rows(mine.filter(state__in=OPEN_STATES)),
             ),
+            _section("policies", _("待宣讲政策"), targets_to_deliver(user=user), kind="policy"),
         ],
     )
 

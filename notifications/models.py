@@ -38,6 +38,7 @@ class Kind(models.TextChoices):
     VISIT_PLANNED = "visit_planned", _("走访计划提醒")
     COVERAGE_OVERDUE = "coverage_overdue", _("走访超期")
     POLICY_MATCH = "policy_match", _("政策匹配")
+    CAMPAIGN = "campaign", _("专项行动")
     BULLETIN = "bulletin", _("通报")
     GENERIC = "generic", _("其他")
 
@@ -75,6 +76,7 @@ KIND_ICONS = {
     Kind.VISIT_PLANNED: "calendar-event",
     Kind.COVERAGE_OVERDUE: "geo-alt",
     Kind.POLICY_MATCH: "journal-text",
+    Kind.CAMPAIGN: "flag",
     Kind.BULLETIN: "file-earmark-bar-graph",
 }
 
