@@ -53,6 +53,10 @@ PEOPLE = [
         [(Role.LIAISON, "420102"), (Role.DISPATCHER, "420102501")],
     ),
 ]
+PEOPLE.append(
+    # Writes policies in the Wagtail admin (/cms/); `admin` reviews and publishes them.
+    ("editor", "钱芳", "E0001", "13800000011", [(Role.POLICY_EDITOR, "420102")])
+)
 # The enterprise user is created by enterprises.demo, which has the enterprise to bind it to.
 
 

@@ -30,6 +30,12 @@ app.conf.beat_schedule = {
         "task": "visits.tasks.visit_reminders_task",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Pushes of published policies whose task never reached the broker (idempotent).
+    "policies-push-sweep": {
+        "task": "policies.tasks.policy_push_sweep_task",
+        "schedule": 600.0,
+        "options": {"expires": 580},
+    },
     # The supervision ladder (DESIGN §6); a run older than its period is dropped (the next does it).
     # The cockpit's derived facts (DESIGN §10): kept current, rebuilt nightly; bulletins daily.
     "cockpit-facts-refresh": {

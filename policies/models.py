@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -216,13 +217,13 @@ class PolicyPage(SearchTextMixin, Page):
         MultiFieldPanel(
             [FieldPanel("source_document"), FieldPanel("source_url")], heading=_("政策依据")
         ),
-        FieldPanel("interpretations"),
+        FieldPanel("interpretations", widget=forms.CheckboxSelectMultiple),
     ]
     eligibility_panels = [
         FieldPanel("industries"),
         FieldPanel("scales"),
-        FieldPanel("regions"),
-        FieldPanel("tags"),
+        FieldPanel("regions", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("tags", widget=forms.CheckboxSelectMultiple),
         FieldRowPanel([FieldPanel("min_years"), FieldPanel("max_years")]),
     ]
     edit_handler = TabbedInterface(

@@ -14,7 +14,7 @@ def policy_section(request, enterprise):
     from enterprises.sections import PageSection
 
     matches = enterprise_policies(enterprise=enterprise)
-    pushes = enterprise_push_rows(user=request.user, enterprise=enterprise)
+    pushes = enterprise_push_rows(user=request.user, enterprise=enterprise) if matches else {}
     rows = [{"match": m, "push": pushes.get(m.policy.pk)} for m in matches]
     return PageSection(
         title=str(_("匹配政策")),

@@ -47,10 +47,13 @@ class PolicyMatch:
 
 def enterprise_policies(*, enterprise: Enterprise, on: date | None = None) -> list[PolicyMatch]:
     """The policies in force that `enterprise` meets, each with the reasons it matched, newest
-    first. Five queries: the enterprise's profile and tags, the policies in force, and their
-    industries, regions and tags; the test itself runs in Python."""
+    first. At most six queries: the enterprise's profile (unless its region and industry are
+    loaded), its tags, the policies in force and their industries, regions and tags; the test
+    itself runs in Python."""
     on = on or timezone.localdate()
-    enterprise = Enterprise.objects.select_related("industry", "region").get(pk=enterprise.pk)
+    cached = enterprise._state.fields_cache
+    if "region" not in cached or ("industry" not in cached and enterprise.industry_id):
+        enterprise = Enterprise.objects.select_related("industry", "region").get(pk=enterprise.pk)
     tag_ids = Enterprise.tags.through.objects.filter(enterprise_id=enterprise.pk).values_list(
         "tag_id", flat=True
     )

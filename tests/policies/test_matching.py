@@ -167,5 +167,9 @@ def test_matching_runs_a_constant_number_of_queries(
     policy = PolicyPage.objects.get(pk=made.pk)
     with django_assert_num_queries(4):  # the eligibility (3) and the match
         list(policy_matches(policy=policy))
+    bare = Enterprise.objects.get(pk=profiles.ent_a.pk)
     with django_assert_num_queries(6):  # profile, tags, policies in force and their 3 relations
-        enterprise_policies(enterprise=profiles.ent_a)
+        enterprise_policies(enterprise=bare)
+    loaded = Enterprise.objects.select_related("region", "industry").get(pk=profiles.ent_a.pk)
+    with django_assert_num_queries(5):
+        enterprise_policies(enterprise=loaded)
