@@ -31,7 +31,8 @@ class ApiToken(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("所属账号"),
         on_delete=models.CASCADE,
-        related_name="api_tokens",
+        # "api_tokens" is taken by Wagtail 8's own wagtailcore.APIToken.
+        related_name="qinqing_api_tokens",
     )
     name = models.CharField(_("用途"), max_length=100)
     prefix = models.CharField(_("前缀"), max_length=12, help_text=_("用于辨认令牌，不是密钥。"))
