@@ -48,3 +48,9 @@ def add_error_responses(result, generator, request, public):
                     {"description": description, "content": {"application/json": {"schema": ref}}},
                 )
     return result
+
+
+def only_this_api(endpoints):
+    """Document /api/v1/ only: Wagtail's admin API (under /cms/) is built on DRF too, and its
+    views are the CMS's business, not this API's."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]

@@ -167,9 +167,8 @@ def policy_page_context(*, policy: PolicyPage, user) -> dict:
         "interpretations": list(policy.interpretations.live().order_by("-published_on")),
         "notices": list(policy.notices.live().order_by("-published_on")[:10]),
         "announcements": list(policy.announcements.live().order_by("-published_on")[:10]),
-        "eligibility": Eligibility.of(
-            _with_eligibility(PolicyPage.objects.filter(pk=policy.pk)).get()
-        ),
+        # from the page being shown, so that a preview shows its draft eligibility
+        "eligibility": Eligibility.of(policy),
     }
     return context
 
@@ -192,7 +191,7 @@ def push_target_get_for_user(*, user, pk: int) -> PushTarget:
 
 def targets_to_deliver(*, user) -> QuerySet[PushTarget]:
     """待宣讲政策: pushes not yet delivered for the enterprises actively assigned to `user` as
-    their liaison, oldest first."""
+    their liaison, newest first (a fresh policy is the one to take along on the next visit)."""
     scope = scope_for(user)
     if scope.user_id is None or not scope.has_role(Role.LIAISON, Role.RESPONSIBLE_LEADER):
         return PushTarget.objects.none()
@@ -206,7 +205,7 @@ def targets_to_deliver(*, user) -> QuerySet[PushTarget]:
             )
         )
         .select_related("policy", "enterprise")
-        .order_by("notified_at", "pk")
+        .order_by("-notified_at", "pk")
     )
 
 
