@@ -19,6 +19,7 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from accounts.models import Region
 from enterprises.models import Enterprise
 
 SCALE_LABELS = dict(Enterprise.Scale.choices)
@@ -63,10 +64,11 @@ class Eligibility:
         if self.scales:
             q &= Q(scale__in=list(self.scales))
         if self.regions:
-            region_q = Q(pk__in=[])
+            # the subtrees' region ids as a subquery: no join to Region for every enterprise
+            subtree = Q(pk__in=[])
             for path in sorted(self.regions):
-                region_q |= Q(region__path__startswith=path)
-            q &= region_q
+                subtree |= Q(path__startswith=path)
+            q &= Q(region_id__in=Region.objects.filter(subtree).values("pk"))
         if self.tags:
             q &= Q(
                 Exists(

@@ -11,13 +11,16 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
+    Locale,
     Page,
     Site,
     Workflow,
@@ -52,13 +55,27 @@ COLLECTION_PERMISSIONS = [
 ]
 
 
+def _wagtail_roots() -> Page:
+    """Wagtail's own roots (default locale, root page, root collection), which its migrations
+    create; recreated here when a database was flushed (e.g. between transactional tests)."""
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
+    return root
+
+
 def _home():
     from website.models import HomePage
 
+    root = _wagtail_roots()
     home = HomePage.objects.first()
     if home is not None:
         return home
-    root = Page.get_first_root_node()
     for placeholder in root.get_children().filter(content_type__model="page"):
         if placeholder.numchild == 0:  # Wagtail's "Welcome to your new Wagtail site!"
             placeholder.delete()
