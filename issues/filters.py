@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, Unit
-from crm.lib.params import parse_id
+from crm.lib.params import IdFilter, parse_id
 from issues.models import Category, Issue
 from issues.models.issue import running_deadline_q, unit_q, warning_band_q
 from issues.workflow import OPEN_STATES, Phase, State, states_in_phase
@@ -85,17 +85,17 @@ class IssueFilter(django_filters.FilterSet):
     region = django_filters.ModelChoiceFilter(
         label=_("辖区"), queryset=Region.objects.none(), method="filter_region"
     )
-    industry = django_filters.NumberFilter(
-        label=_("行业"), method="filter_industry", widget=forms.HiddenInput
-    )
-    liaison = django_filters.NumberFilter(
-        label=_("联络员"), field_name="liaison_id", widget=forms.HiddenInput
-    )
-    enterprise = django_filters.NumberFilter(label=_("企业"), field_name="enterprise_id")
+    industry = IdFilter(label=_("行业"), method="filter_industry", widget=forms.HiddenInput)
+    liaison = IdFilter(label=_("联络员"), field_name="liaison_id", widget=forms.HiddenInput)
+    enterprise = IdFilter(label=_("企业"), field_name="enterprise_id")
     source = django_filters.ChoiceFilter(label=_("来源"), choices=Issue.Source.choices)
     priority = django_filters.ChoiceFilter(label=_("紧急程度"), choices=Issue.Priority.choices)
     supervision_level = django_filters.NumberFilter(
-        label=_("督办级别（不低于）"), field_name="supervision_level", lookup_expr="gte"
+        label=_("督办级别（不低于）"),
+        field_name="supervision_level",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=9,
     )
     open = django_filters.BooleanFilter(label=_("在办"), method="filter_open")
     overdue = django_filters.BooleanFilter(label=_("已超期"), method="filter_overdue")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import region_list_for
+from crm.lib.params import IdFilter
 from visits.forms import style_widgets
 from visits.models import Visit, VisitOfficer
 from visits.permissions import officer_candidates_for
@@ -18,7 +19,7 @@ from visits.permissions import officer_candidates_for
 
 class VisitFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("企业"), method="filter_enterprise_name")
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", widget=forms.HiddenInput)
+    enterprise = IdFilter(field_name="enterprise_id", widget=forms.HiddenInput)
     officer = django_filters.ModelChoiceFilter(
         label=_("走访人员"), queryset=None, method="filter_officer", empty_label=_("全部人员")
     )
