@@ -20,6 +20,8 @@ EXCLUDED_PREFIXES = {
     "hundreds of generated model-admin patterns; none of the demo roles is staff.",
     "cms/": "Wagtail admin internals: Wagtail's own permission policies, hundreds of generated "
     "patterns; the pages our code adds to it are tested in their apps.",
+    "documents/": "Wagtail's document serving: the policy library's public source documents "
+    "(政策依据), under Wagtail's own collection privacy; no role-scoped product object.",
     "static/": "static files (DEBUG only).",
     "media/": "media files (DEBUG only).",
     "__debug__/": "debug toolbar (DEBUG only).",
