@@ -58,6 +58,10 @@ PARAMS: dict[str, Obj | Choice] = {
     "portal:attachment.attachment_id": Obj(lambda s: s.issue_attachment.pk),
     "portal:manage.pk": Obj(lambda s: s.enterprise.pk),
     "portal:invitation*.pk": Obj(lambda s: s.invitation.pk),
+    # policies (push rows per enterprise) and campaigns
+    "policies:*.pk": Obj(lambda s: s.push_target.pk),
+    "campaigns:*.pk": Obj(lambda s: s.campaign.pk),
+    "campaigns:target_update.pk": Obj(lambda s: s.campaign_target.pk),
     "portal:membership_*.pk": Obj(lambda s: s.membership.pk),
     # a secret link anyone holding it may open (by design): not an object id to guard by role
     "portal:invitation_accept.token": Choice(["not-a-real-invitation-token"]),

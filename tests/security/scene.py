@@ -199,3 +199,41 @@ class Scene:
         from api.tokens import token_issue
 
         return token_issue(actor=self.dispatcher, user=self.dispatcher, name="集成").token
+
+    @cached_property
+    def campaign(self):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from campaigns.services import campaign_create
+
+        return campaign_create(
+            actor=self.dispatcher,
+            title=f"专项行动（{self.side}）",
+            owner_unit=self.unit,
+            deadline=timezone.localdate() + timedelta(days=7),
+            enterprise_ids=[self.enterprise.pk],
+        )
+
+    @cached_property
+    def campaign_target(self):
+        return self.campaign.targets.get(enterprise=self.enterprise)
+
+    @cached_property
+    def push_target(self):
+        """This side's enterprise's row of a policy pushed to every enterprise."""
+        from policies.models import PushTarget
+        from policies.services import policy_page_create, policy_push_publish
+        from tests.policies.conftest import POLICY_DEFAULTS
+        from website.setup import site_setup
+
+        policy = policy_page_create(
+            actor=None,
+            library=site_setup()["library"],
+            title=f"普惠政策（{self.side}）",
+            slug=f"security-{self.side}",
+            **POLICY_DEFAULTS,
+        )
+        policy_push_publish(revision_id=policy.latest_revision_id)
+        return PushTarget.objects.get(policy=policy, enterprise=self.enterprise)

@@ -22,6 +22,8 @@ EXCLUDED_PREFIXES = {
     "patterns; the pages our code adds to it are tested in their apps.",
     "documents/": "Wagtail's document serving: the policy library's public source documents "
     "(政策依据), under Wagtail's own collection privacy; no role-scoped product object.",
+    "_util/": "Wagtail's password form for restricted pages: Wagtail's own check; the public "
+    "site has no restricted pages.",
     "static/": "static files (DEBUG only).",
     "media/": "media files (DEBUG only).",
     "__debug__/": "debug toolbar (DEBUG only).",
