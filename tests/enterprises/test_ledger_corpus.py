@@ -119,7 +119,7 @@ print(json.dumps(out))
 
 
 def test_no_corpus_file_takes_more_than_2_seconds_or_200_mb():
-    # a fresh process: its peak RSS is the reader's, not the test run's
+    # a fresh process: its peak RSS growth is the reader's, not the test run's
     result = subprocess.run(  # noqa: S603 - our own interpreter and script
         [sys.executable, "-c", MEASURE, str(ROOT), str(CORPUS)],
         capture_output=True,
@@ -131,4 +131,6 @@ def test_no_corpus_file_takes_more_than_2_seconds_or_200_mb():
     assert set(measured) == set(ACCEPTED) | set(REFUSED) | set(ROW_ERRORS)
     for name, m in measured.items():
         assert m["seconds"] <= 2, (name, m)
-        assert m["peak_rss_mb"] <= 200, (name, m)
+        # The reader's own cost: what reading the file adds to the process's peak memory (the
+        # process itself, with Django and every app imported, already holds about 200 MB).
+        assert m["peak_rss_growth_mb"] <= 200, (name, m)
