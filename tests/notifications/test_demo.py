@@ -1,5 +1,6 @@
 """The demo inbox holds only what the product's own code sent while the demo ran: the workflow's
-and the sweep's events, the visit reminders and the cockpit's bulletins."""
+and the sweep's events, the visit reminders, the cockpit's bulletins, the policy pushes and the
+campaign notices."""
 
 from io import StringIO
 
@@ -7,10 +8,12 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from campaigns.models import Campaign
 from cockpit.models import Bulletin
 from issues.models import IssueEvent
 from notifications import demo
 from notifications.models import Kind, Notification
+from policies.models import PolicyPush
 from visits.models import VisitReminder
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +31,15 @@ def test_the_demo_inbox_holds_only_what_the_product_sent_once(seeded):
     from_events = [n for n in notifications if n.source_type == "issue_event"]
     from_reminders = [n for n in notifications if n.source_type == "visit_reminder"]
     from_bulletins = [n for n in notifications if n.source_type == "bulletin"]
-    assert len(from_events) + len(from_reminders) + len(from_bulletins) == len(notifications)
+    from_pushes = [n for n in notifications if n.source_type == "policy_push"]
+    from_campaigns = [n for n in notifications if n.source_type == "campaign"]
+    assert len(from_events) + len(from_reminders) + len(from_bulletins) + len(from_pushes) + len(
+        from_campaigns
+    ) == len(notifications)
+    pushes = {str(pk) for pk in PolicyPush.objects.values_list("pk", flat=True)}
+    assert from_pushes and {n.source_id for n in from_pushes} <= pushes
+    campaigns = {str(pk) for pk in Campaign.objects.values_list("pk", flat=True)}
+    assert from_campaigns and {n.source_id for n in from_campaigns} <= campaigns
     bulletins = {str(pk) for pk in Bulletin.objects.values_list("pk", flat=True)}
     assert {n.source_id for n in from_bulletins} <= bulletins
     events = set(IssueEvent.objects.values_list("pk", flat=True))
