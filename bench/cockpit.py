@@ -26,6 +26,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.benchdb import recreate_database  # noqa: E402
+
 ISSUES = int(os.environ.get("BENCH_ISSUES", "200000"))
 ENTERPRISES = max(ISSUES // 10, 100)
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
@@ -39,15 +42,7 @@ def _database_url() -> str:
     name = os.environ.get("BENCH_DB", "qq_c12")
     if os.environ.get("BENCH_REUSE") == "1":  # time the page on the data set already there
         return urlunsplit(parts._replace(path=f"/{name}"))
-    import psycopg2
-
-    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-    return urlunsplit(parts._replace(path=f"/{name}"))
+    return recreate_database(url, name)
 
 
 os.environ["DATABASE_URL"] = _database_url()

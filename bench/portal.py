@@ -18,31 +18,16 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.benchdb import fresh_database_url  # noqa: E402
+
 ROWS = int(os.environ.get("BENCH_ROWS", "300"))
 
 
-def _database_url() -> str:
-    url = os.environ.get("DATABASE_URL", "sqlite:///")
-    if url.startswith("sqlite"):
-        return f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    parts = urlsplit(url)
-    name = os.environ.get("BENCH_DB", "qq_bench")
-    import psycopg2
-
-    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-os.environ["DATABASE_URL"] = _database_url()
+os.environ["DATABASE_URL"] = fresh_database_url("qq_bench")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
 os.environ["DEBUG"] = "0"
 os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
