@@ -3,8 +3,9 @@
 # Celery workers and one beat, on PostgreSQL and a Redis of its own; the whole issue loop driven
 # over HTTP by concurrent sessions of each role; mid-run a worker is SIGKILLed in the middle of
 # deliveries, a web instance is SIGKILLed, and Redis is restarted (losing what it held). Then it
-# checks that every issue reached its state with exactly its events, every notification went out
-# exactly once, and every uploaded file downloads intact; it prints the report as JSON.
+# checks that every issue reached its state with exactly its events, every delivery is marked sent
+# and every SMS reached the file sink exactly once, and every uploaded file downloads intact;
+# it prints the report as JSON.
 #
 #   bash deploy/soak.sh            # N=40 issues; SOAK_ISSUES=200 for a longer run
 #
