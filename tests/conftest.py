@@ -124,18 +124,6 @@ def _timeline_flushable(request):
         cursor.execute(f"DELETE FROM {IssueEventTable()}")  # noqa: S608 - a constant name
 
 
-@pytest.fixture(autouse=True)
-def _primary_language(settings):
-    """Each test starts in the product's primary language: a request with another
-    Accept-Language leaves its language active in the thread (LocaleMiddleware activates it and
-    nothing deactivates it), which would leak into the next test's messages."""
-    from django.utils import translation
-
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
-
-
 def IssueEventTable() -> str:
     from issues.models import IssueEvent
 
@@ -163,3 +151,34 @@ def timeline_writable():
         with connection.cursor() as cursor:
             for sql in up.get(connection.vendor, []):
                 cursor.execute(sql, None)
+
+
+@pytest.fixture
+def real_worker():
+    """A real Celery worker (solo pool, in a thread) on the configured broker — Redis in CI.
+
+    The queue is purged first: every test that commits (transaction=True, the browser tests'
+    live server) publishes its deliveries to that same broker, and nothing consumes them, so a
+    new worker would otherwise spend the test's time on that backlog. Results go to an
+    in-memory backend, and the app's cached backend is dropped before and after, so the one
+    configured here is used and does not outlive the test."""
+    from celery.contrib.testing.worker import start_worker
+
+    from crm.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.result_backend
+    app.conf.task_always_eager = False
+    app.conf.result_backend = "cache+memory://"
+    _drop_cached_backend(app)
+    app.control.purge()
+    try:
+        with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+            yield app
+    finally:
+        app.conf.task_always_eager, app.conf.result_backend = saved
+        _drop_cached_backend(app)
+
+
+def _drop_cached_backend(app):
+    app._backend_cache = None
+    vars(app._local).pop("backend", None)

@@ -45,26 +45,13 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "open: order-dependent in the full run (no result backend after earlier tests); "
-        "passes alone"
-    ),
-)
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_runs_a_task_through_the_configured_broker(settings):
-    from celery.contrib.testing.worker import start_worker
-
-    from crm.celery import app
+def test_a_real_worker_runs_a_task_through_the_configured_broker(real_worker):
     from crm.tasks import heartbeat_task
 
-    app.conf.result_backend = "cache+memory://"
-    app.conf.task_always_eager = False
-    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
-        result = heartbeat_task.delay(label="ci")
-        assert result.get(timeout=30).startswith("ci:")
+    result = heartbeat_task.delay(label="ci")
+    assert result.get(timeout=30).startswith("ci:")
 
 
 @pytest.mark.parametrize("hash_seed", ["1", "2"])

@@ -205,12 +205,8 @@ def test_a_callback_is_given_up_after_the_limit_and_resent_from_the_admin(
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_sends_the_callback_and_retries_it_through_the_broker(
-    world, hotline, cats, settings
+    world, hotline, cats, settings, real_worker
 ):
-    from celery.contrib.testing.worker import start_worker
-
-    from crm.celery import app
-
     receiver = Receiver(hotline.integration.secret)
     hotline.integration.webhook_url = receiver.url
     hotline.integration.save()
@@ -224,16 +220,14 @@ def test_a_real_worker_sends_the_callback_and_retries_it_through_the_broker(
         },
         format="json",
     ).json()["issue_id"]
-    app.conf.task_always_eager = False
     try:
-        with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
-            _act(world, issue_id, ("dispatcher", "dispatch", {"lead_unit": world.line_unit}), ACK)
-            _act(world, issue_id, RESOLVE)  # commits: the outbox row is published to the broker
-            _wait_for(lambda: len(receiver.requests) == 1)
-            _wait_for(lambda: Delivery.objects.get(channel="webhook").status == "pending")
-            _make_due()
-            deliveries_retry_pending_task()  # the beat's sweep re-publishes the due delivery
-            _wait_for(lambda: Delivery.objects.get(channel="webhook").status == "sent")
+        _act(world, issue_id, ("dispatcher", "dispatch", {"lead_unit": world.line_unit}), ACK)
+        _act(world, issue_id, RESOLVE)  # commits: the outbox row is published to the broker
+        _wait_for(lambda: len(receiver.requests) == 1)
+        _wait_for(lambda: Delivery.objects.get(channel="webhook").status == "pending")
+        _make_due()
+        deliveries_retry_pending_task()  # the beat's sweep re-publishes the due delivery
+        _wait_for(lambda: Delivery.objects.get(channel="webhook").status == "sent")
     finally:
         receiver.server.shutdown()
         receiver.server.server_close()

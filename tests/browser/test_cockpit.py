@@ -1,6 +1,8 @@
 """The leaders' cockpit in a real browser: desktop, phone (390×844) and the big screen at
 1920×1080, on the demo data (whose facts and bulletins seed_demo made with the cockpit's code)."""
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import login, shot
 
 
@@ -17,9 +19,7 @@ def test_a_leader_reads_the_cockpit_drills_down_and_copies_the_sentence(page_fac
     sentence = page.get_by_test_id("summary-sentence").inner_text()
     assert sentence.startswith("本年走访企业") and "问题解决率" in sentence
     page.get_by_test_id("copy-summary").click()
-    page.wait_for_function(
-        "document.querySelector('[data-testid=copy-summary]').textContent.includes('已复制')"
-    )
+    expect(page.get_by_test_id("copy-summary")).to_contain_text("已复制")
     shot(page, "cockpit-desktop")
 
     accepted = page.get_by_test_id("figure-accepted").inner_text()

@@ -5,6 +5,7 @@ liaison revisits 不满意 (rework) → handler resolves again → liaison revis
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import login, shot
 
@@ -58,8 +59,9 @@ def open_issue(page, issue_id):
 
 
 def expect_state(page, label):
-    script = "label => document.querySelector('[data-testid=issue-state]')?.textContent.trim()"
-    page.wait_for_function(f"{script} === label", arg=label)
+    # A locator assertion, not wait_for_function: the pages' CSP forbids eval, which Playwright's
+    # predicate needs once the page has navigated under it.
+    expect(page.get_by_test_id("issue-state")).to_have_text(label)
 
 
 def do_action(page, name):

@@ -10,8 +10,6 @@
 
 from urllib.parse import urlsplit
 
-import pytest
-
 from tests.browser.conftest import login, shot
 from tests.browser.test_issue_loop import do_action, expect_state, open_issue, submit
 
@@ -42,9 +40,6 @@ def _handler_acts(handler, issue_id, name, **fields):
     submit(handler, name)
 
 
-@pytest.mark.xfail(
-    strict=False, reason="open: timed out (15 s wait) in the full CI run of stop 18; passes alone"
-)
 def test_an_invited_contact_files_follows_rates_and_signs_off_on_a_phone(page_factory):
     from issues.models import Issue
 

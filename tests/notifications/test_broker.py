@@ -89,33 +89,24 @@ def test_the_sweep_itself_survives_a_broker_outage(people, unreachable_broker):
     assert Delivery.objects.get().status == Delivery.Status.PENDING
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="open: order-dependent in the full run (delivery left pending); passes alone",
-)
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_delivers_a_notification_email(people, settings):
-    from celery.contrib.testing.worker import start_worker
+def test_a_real_worker_delivers_a_notification_email(people, settings, real_worker):
     from django.db import transaction
 
-    from crm.celery import app
-
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    app.conf.task_always_eager = False
-    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
-        with transaction.atomic():
-            notify(
-                recipients=[people.handler],
-                kind=Kind.ISSUE_DISPATCHED,
-                title="真实投递测试",
-                body="由 Celery 工作进程发送",
-            )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if Delivery.objects.filter(status=Delivery.Status.SENT).exists():
-                break
-            time.sleep(0.2)
+    with transaction.atomic():
+        notify(
+            recipients=[people.handler],
+            kind=Kind.ISSUE_DISPATCHED,
+            title="真实投递测试",
+            body="由 Celery 工作进程发送",
+        )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if Delivery.objects.filter(status=Delivery.Status.SENT).exists():
+            break
+        time.sleep(0.2)
     delivery = Delivery.objects.get()
     assert delivery.status == Delivery.Status.SENT, delivery.last_error
     assert [m.subject for m in mail.outbox] == ["【亲清】诉求派单：真实投递测试"]
