@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Region, Role, Unit, User
+from crm.lib.params import parse_id
 from issues.filters import IssueFilter
 from issues.models import (
     Category,
@@ -47,7 +48,7 @@ def issue_list(*, user, filters: dict | None = None) -> QuerySet[Issue]:
 
 def issue_get_for_user(*, user, pk) -> Issue:
     """The issue if `user` may see it, else Http404 (never another enterprise's data)."""
-    issue = _list_qs(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    issue = _list_qs(user).filter(pk=pk).first() if parse_id(pk) else None
     if issue is None:
         raise Http404("no such issue")
     return issue
@@ -90,7 +91,7 @@ def issue_attachment_get_for_user(*, user, pk) -> IssueAttachment:
         IssueAttachment.objects.filter(pk=pk, issue__in=Issue.objects.visible_to(user))
         .select_related("issue")
         .first()
-        if str(pk).isdigit()
+        if parse_id(pk)
         else None
     )
     if attachment is None:
@@ -116,7 +117,7 @@ def improvement_list(*, user) -> QuerySet[ImprovementAction]:
 
 
 def improvement_get_for_user(*, user, pk) -> ImprovementAction:
-    action = improvement_list(user=user).filter(pk=pk).first() if str(pk).isdigit() else None
+    action = improvement_list(user=user).filter(pk=pk).first() if parse_id(pk) else None
     if action is None:
         raise Http404("no such improvement action")
     return action

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from crm.lib.pagination import paginate
+from crm.lib.params import parse_id
 from crm.lib.xlsx import build_workbook, xlsx_response
 from policies import services
 from policies.models import PushTarget
@@ -39,7 +40,7 @@ class OutcomeForm(forms.Form):
 
 def _policy_id(request) -> int | None:
     value = request.GET.get("policy", "")
-    return int(value) if value.isdigit() else None
+    return parse_id(value)
 
 
 @require_GET

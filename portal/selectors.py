@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.lib.params import parse_id
 from enterprises.models import Enterprise, EnterpriseMembership, LiaisonAssignment
 from issues.models import Category, Issue, IssueAttachment, IssueComment, IssueEvent
 from issues.workflow import OPEN_STATES, State
@@ -44,7 +45,7 @@ def portal_enterprises(*, user) -> list[Enterprise]:
 
 
 def portal_enterprise_get(*, user, pk) -> Enterprise:
-    if not str(pk).isdigit() or int(pk) not in portal_enterprise_ids(user=user):
+    if parse_id(pk) not in portal_enterprise_ids(user=user):
         raise Http404("no such enterprise")
     return Enterprise.objects.get(pk=pk)
 
@@ -63,7 +64,7 @@ def portal_issues(*, user, enterprise_id: int | None = None) -> QuerySet[Issue]:
 
 def portal_issue_get(*, user, pk) -> Issue:
     """A request of one of the person's enterprises, else 404."""
-    issue = portal_issues(user=user).filter(pk=pk).first() if str(pk).isdigit() else None
+    issue = portal_issues(user=user).filter(pk=pk).first() if parse_id(pk) else None
     if issue is None:
         raise Http404("no such request")
     return issue
@@ -98,7 +99,7 @@ def portal_attachment_get(*, user, issue_id, attachment_id) -> IssueAttachment:
     issue = portal_issue_get(user=user, pk=issue_id)
     attachment = (
         IssueAttachment.objects.filter(pk=attachment_id, issue=issue, is_public=True).first()
-        if str(attachment_id).isdigit()
+        if parse_id(attachment_id)
         else None
     )
     if attachment is None:
@@ -188,7 +189,7 @@ def portal_categories() -> list[tuple[Category, list[Category]]]:
 
 
 def portal_category_get(pk) -> Category | None:
-    if not str(pk).isdigit():
+    if parse_id(pk) is None:
         return None
     return Category.objects.active().leaves().select_related("parent").filter(pk=pk).first()
 

@@ -38,7 +38,7 @@ class YearFilter(admin.SimpleListFilter):
         return [(str(d.year), str(d.year)) for d in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
+        if self.value() and len(self.value()) == 4 and self.value().isdigit():
             return queryset.filter(date__year=int(self.value()))
         return queryset
 

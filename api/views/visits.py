@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from api.errors import form_errors, invalid
 from api.serializers import VisitDetailSerializer, VisitLogInputSerializer, VisitSerializer
 from api.views.base import ApiViewSet, checked, form_data
+from crm.lib.params import parse_id
 from visits import services
 from visits.filters import VisitFilter
 from visits.forms import LOG_FIELDS, VisitLogForm
@@ -67,7 +68,7 @@ class VisitViewSet(mixins.ListModelMixin, ApiViewSet):
     def create(self, request):
         """Log a visit that happened, with its needs (one-step capture, DESIGN §4)."""
         enterprise_id = request.data.get("enterprise") if hasattr(request.data, "get") else None
-        if not str(enterprise_id or "").isdigit() or len(str(enterprise_id)) > 18:
+        if parse_id(enterprise_id) is None:
             raise invalid({"enterprise": [_("请选择企业。")]})
         enterprise = get_object_or_404(enterprises_recordable_by(request.user), pk=enterprise_id)
         form = VisitLogForm(

@@ -17,6 +17,8 @@ _MAX_ID_DIGITS = len(str(MAX_ID))
 
 def parse_id(text: object) -> int | None:
     """The positive id written in `text` (ASCII digits only), or None if it is not one."""
+    if isinstance(text, int) and not isinstance(text, bool):  # from a URL's <int:…>
+        return text if 0 < text <= MAX_ID else None
     if not isinstance(text, str):
         return None
     text = text.strip()

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crm.lib.params import parse_id
 from enterprises.models import Enterprise, EnterpriseMembership
 from portal import selectors
 from portal.forms import AcceptForm, InviteForm
@@ -86,7 +87,7 @@ def _managed_enterprise(user, pk) -> Enterprise:
     """An enterprise the person may see (else 404) and manage accounts of (else 403)."""
     enterprise = (
         Enterprise.objects.visible_to(user).select_related("region").filter(pk=pk).first()
-        if str(pk).isdigit()
+        if parse_id(pk)
         else None
     )
     if enterprise is None:
@@ -145,7 +146,7 @@ def invitation_detail(request, pk: int):
     keeps only the token's digest)."""
     invitation = (
         Invitation.objects.filter(pk=pk).select_related("enterprise").first()
-        if str(pk).isdigit()
+        if parse_id(pk)
         else None
     )
     if invitation is None:
@@ -162,7 +163,7 @@ def invitation_detail(request, pk: int):
 @require_POST
 @login_required
 def invitation_revoke_view(request, pk: int):
-    invitation = Invitation.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    invitation = Invitation.objects.filter(pk=pk).first() if parse_id(pk) else None
     if invitation is None:
         raise Http404("no such invitation")
     _managed_enterprise(request.user, invitation.enterprise_id)
@@ -176,7 +177,7 @@ def invitation_revoke_view(request, pk: int):
 
 
 def _membership(request, pk) -> EnterpriseMembership:
-    membership = EnterpriseMembership.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    membership = EnterpriseMembership.objects.filter(pk=pk).first() if parse_id(pk) else None
     if membership is None:
         raise Http404("no such binding")
     _managed_enterprise(request.user, membership.enterprise_id)

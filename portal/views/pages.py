@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crm.lib.pagination import paginate
+from crm.lib.params import parse_id
 from issues.attachments import issue_attachment_response
 from issues.services import WorkflowError
 from notifications.selectors import notification_list
@@ -70,7 +71,7 @@ def _expectation(request, form):
     category = selectors.portal_category_get(data.get("category", ""))
     ids = selectors.portal_enterprise_ids(user=request.user)
     enterprise_id = data.get("enterprise") or (ids[0] if len(ids) == 1 else "")
-    if category is None or not str(enterprise_id).isdigit() or int(enterprise_id) not in ids:
+    if category is None or parse_id(enterprise_id) not in ids:
         return None
     enterprise = selectors.portal_enterprise_get(user=request.user, pk=enterprise_id)
     bancheng = str(data.get("bancheng", "")).lower() in ("on", "true", "1")

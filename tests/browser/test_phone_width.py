@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from playwright.sync_api import Error as PlaywrightError
 
@@ -185,13 +184,6 @@ def _kwargs(name: str, args) -> dict | None:
 WIDTH_JS = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "open: in stop 18's full CI run issues:list was not measured as an HTML page "
-        "(cause not found before the session ended)"
-    ),
-)
 def test_every_staff_page_fits_a_390px_phone(page_factory):
     pages = {}
 
@@ -202,7 +194,7 @@ def test_every_staff_page_fits_a_390px_phone(page_factory):
             pages[username] = page
         return pages[username]
 
-    unregistered, too_wide, measured, skipped = [], [], [], []
+    unregistered, too_wide, failed, measured, skipped = [], [], [], [], []
     for name, args in staff_patterns():
         try:
             kwargs = _kwargs(name, args)
@@ -217,8 +209,13 @@ def test_every_staff_page_fits_a_390px_phone(page_factory):
             page = page_of(username)
             try:
                 response = page.goto(url)
-            except PlaywrightError:  # a download (xlsx, attachment) is not a page
-                break
+            except PlaywrightError as exc:
+                if "Download is starting" in str(exc):  # an xlsx or attachment is not a page
+                    break
+                if "ERR_HTTP_RESPONSE_CODE_FAILURE" in str(exc):  # an empty 4xx (POST only)
+                    continue
+                failed.append(f"{name} as {username}: {str(exc).splitlines()[0]} ({url})")
+                continue
             kind = (response.headers.get("content-type", "") if response else "").split(";")[0]
             if response is None or response.status != 200 or kind != "text/html":
                 continue
@@ -231,7 +228,7 @@ def test_every_staff_page_fits_a_390px_phone(page_factory):
             break
         else:
             skipped.append(f"{name} (no HTML page for a GET)")
-    assert not unregistered + too_wide, "\n".join(unregistered + too_wide)
+    assert not unregistered + too_wide + failed, "\n".join(unregistered + too_wide + failed)
     # The pages this session knows must all have been measured (later ones add to them).
     for known in ("home", "issues:list", "issues:detail", "enterprises:detail", "visits:detail"):
         assert known in measured, (known, skipped)

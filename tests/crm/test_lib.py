@@ -6,6 +6,7 @@ from openpyxl import load_workbook
 from accounts.models import Unit
 from crm.lib.history import history_entries
 from crm.lib.masking import mask_phone
+from crm.lib.params import MAX_ID, parse_id
 from crm.lib.xlsx import build_workbook, safe_cell, xlsx_response
 
 
@@ -24,6 +25,29 @@ from crm.lib.xlsx import build_workbook, safe_cell, xlsx_response
 )
 def test_cells_that_look_like_formulas_are_neutralised(value, expected):
     assert safe_cell(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("42", 42),
+        (" 7 ", 7),
+        (42, 42),  # a URL's <int:pk>
+        (str(MAX_ID), MAX_ID),
+        (str(MAX_ID + 1), None),
+        ("9" * 100_000, None),  # beyond Python's 4,300-digit conversion limit
+        (MAX_ID + 1, None),
+        ("0", None),
+        (0, None),
+        ("-1", None),
+        ("١٢", None),  # Arabic-Indic digits pass str.isdigit
+        ("1e3", None),
+        (True, None),
+        (None, None),
+    ],
+)
+def test_an_id_parameter_is_a_positive_64_bit_integer_or_none(text, expected):
+    assert parse_id(text) == expected
 
 
 def test_workbook_has_a_header_and_the_rows():
