@@ -6,6 +6,7 @@ from openpyxl import load_workbook
 from accounts.models import Unit
 from crm.lib.history import history_entries
 from crm.lib.masking import mask_phone
+from crm.lib.pagination import CappedPaginator
 from crm.lib.params import MAX_ID, parse_id
 from crm.lib.xlsx import build_workbook, safe_cell, xlsx_response
 
@@ -83,3 +84,13 @@ def test_history_shows_who_changed_which_field(world, django_assert_max_num_quer
     assert entries[0].kind == "修改"
     assert [(c.field, c.old, c.new) for c in entries[0].changes] == [("简称", "—", "人社")]
     assert entries[1].kind == "创建"
+
+
+def test_a_capped_count_stops_past_the_cap_and_says_so(world, django_assert_num_queries):
+    units = Unit.objects.order_by("pk")
+    total = units.count()
+    exact = CappedPaginator(units, 2, cap=total)
+    with django_assert_num_queries(1):
+        assert (exact.count, exact.capped, exact.count_label) == (total, False, str(total))
+    capped = CappedPaginator(units, 2, cap=total - 2)
+    assert (capped.count, capped.capped, capped.count_label) == (total - 1, True, f"{total - 2}+")
