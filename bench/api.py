@@ -75,6 +75,7 @@ def world():
     batch = [
         Issue(
             enterprise=enterprises[i % len(enterprises)],
+            region=district,
             source="visit",
             category=category,
             title=f"诉求{i}",

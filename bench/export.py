@@ -70,6 +70,7 @@ def _grow_to(n: int, enterprise, category, registrant) -> None:
         [
             Issue(
                 enterprise=enterprise,
+                region_id=enterprise.region_id,
                 source=Issue.Source.VISIT,
                 category=category,
                 title=f"基准诉求{i}",

@@ -384,6 +384,7 @@ def issues_and_events(w: dict, issues: int = ISSUES) -> tuple[int, int]:
         values.update(derived)
         values.update(
             enterprise_id=ent.pk,
+            region_id=ent.region_id,
             source="visit",
             registered_via="web",
             category_id=rng.choice(w["cats"]).pk,

@@ -193,6 +193,7 @@ def _fixture(now) -> dict:
                 warn_at = max(warn_at, now + timedelta(hours=1))
             issue = Issue(
                 enterprise=enterprises[i % N_ENTERPRISES],
+                region_id=enterprises[i % N_ENTERPRISES].region_id,
                 source="visit",
                 category=category,
                 title=f"基准诉求{i}",

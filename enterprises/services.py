@@ -79,15 +79,20 @@ def enterprise_update(
     reason: str = "",
     **fields,
 ) -> Enterprise:
-    """Change profile fields (only those given) and, when `tags` is given, the tags."""
+    """Change profile fields (only those given) and, when `tags` is given, the tags. A change
+    of region is copied onto the enterprise's issues (`Issue.region`, which the region-scoped
+    issue lists filter on)."""
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"unknown enterprise fields: {sorted(unknown)}")
+    old_region_id = enterprise.region_id
     for name, value in fields.items():
         setattr(enterprise, name, value)
     if "credit_code" in fields:
         enterprise.credit_code = (enterprise.credit_code or "").strip().upper()
     _save(enterprise, actor, reason)
+    if enterprise.region_id != old_region_id:
+        enterprise.issues.update(region_id=enterprise.region_id)
     if tags is not None:
         tags = list(tags)
         if {t.pk for t in tags} != set(enterprise.tags.values_list("pk", flat=True)):

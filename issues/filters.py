@@ -72,7 +72,11 @@ class IssueFilter(django_filters.FilterSet):
     pick; the queryset itself must already be `Issue.objects.visible_to(user)`."""
 
     q = django_filters.CharFilter(label=_("搜索"), method="filter_search")
-    state = django_filters.MultipleChoiceFilter(label=_("状态"), choices=State.choices)
+    # distinct=False: one state per issue, so the filter cannot repeat a row (django-filter's
+    # default DISTINCT made PostgreSQL sort the whole visible list).
+    state = django_filters.MultipleChoiceFilter(
+        label=_("状态"), choices=State.choices, distinct=False
+    )
     phase = django_filters.ChoiceFilter(
         label=_("阶段"), choices=Phase.choices, method="filter_phase"
     )
@@ -180,7 +184,7 @@ class IssueFilter(django_filters.FilterSet):
     def filter_region(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(enterprise__region__path__startswith=value.path)
+        return queryset.filter(region__in=Region.objects.filter(path__startswith=value.path))
 
     def filter_industry(self, queryset, name, value):
         """The enterprise's industry (门类 or 大类): the cockpit's drill-down by industry."""

@@ -103,6 +103,50 @@ def filtered_issues(*, user, params):
     return filterset, qs
 
 
+# What a row of the issue list shows (templates/issues/_issue_rows.html): the number, title,
+# badges, enterprise, category, lead unit, state and the running deadline.
+LIST_ROW_FIELDS = (
+    "registered_at",
+    "title",
+    "priority",
+    "supervision_level",
+    "state",
+    "dispatched_at",
+    "acknowledged_at",
+    "resolved_at",
+    "ack_deadline",
+    "resolve_deadline",
+    "revisit_deadline",
+    "enterprise__name",
+    "category__name",
+    "category__warning_band",
+    "category__parent__name",
+    "lead_unit__name",
+    "lead_unit__short_name",
+)
+
+
+def issue_list_rows(issues):
+    """`issues` (from `filtered_issues`) reading only the columns a list row shows, with the
+    three tables it names joined — no description, reply or other wide columns."""
+    return (
+        issues.select_related(None)
+        .select_related("enterprise", "category__parent", "lead_unit")
+        .only(*LIST_ROW_FIELDS)
+    )
+
+
+def issue_list_parts(*, user, filterset):
+    """The filtered list of `filterset` (from `filtered_issues`) as querysets whose union it
+    is, one per reason `user` sees an issue (`IssueQuerySet.visible_parts`): what the issue
+    list counts."""
+    parts = Issue.objects.visible_parts(user)
+    if not filterset.is_bound:  # as FilterSet.qs: an unbound filterset filters nothing
+        return parts
+    filterset.errors  # noqa: B018 - validates the form, as FilterSet.qs does before filtering
+    return [filterset.filter_queryset(part) for part in parts]
+
+
 def registrable_enterprises(*, user):
     """Enterprises `user` may register an issue for from the staff pages: those in a region
     where they dispatch, and those they are liaison or responsible leader of (the engine's

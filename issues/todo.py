@@ -57,10 +57,10 @@ def _section(key, title, qs, *, list_query="", kind="issue") -> TodoSection:
 
 
 def dispatcher_group(user, scope) -> TodoGroup:
-    mine = Issue.objects.filter(scope.region_q("enterprise__region", Role.DISPATCHER))
+    mine = Issue.objects.filter(scope.region_id_q("region", Role.DISPATCHER))
     pending_extensions = (
         ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING)
-        .filter(scope.region_q("issue__enterprise__region", Role.DISPATCHER))
+        .filter(scope.region_id_q("issue__region", Role.DISPATCHER))
         .select_related("issue", "issue__enterprise", "issue__lead_unit", "requested_by")
         .order_by("requested_at", "pk")
     )

@@ -232,7 +232,7 @@ def dispatcher_block(viewer: Viewer) -> BlockData:
 
     group = dispatcher_group(viewer.user, viewer.scope)
     sections = {s.key: s for s in group.sections}
-    region = Issue.objects.filter(viewer.scope.region_q("enterprise__region", Role.DISPATCHER))
+    region = Issue.objects.filter(viewer.scope.region_id_q("region", Role.DISPATCHER))
     counts = region.filter(state__in=OPEN_STATES).aggregate(
         bancheng=Count("pk", filter=Q(source=Issue.Source.BANCHENG)),
         escalated=Count("pk", filter=Q(supervision_level__gte=3)),

@@ -119,6 +119,7 @@ def issue_register(
 
     issue = Issue(
         enterprise=enterprise,
+        region_id=enterprise.region_id,
         source=source,
         registered_via=registered_via,
         visit_id=visit_id,

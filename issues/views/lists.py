@@ -10,7 +10,12 @@ from django.views.decorators.http import require_GET
 
 from crm.lib.pagination import paginate
 from crm.lib.xlsx import build_workbook, xlsx_response, xlsx_stream_response
-from issues.page_selectors import filtered_issues, needs_list_for
+from issues.page_selectors import (
+    filtered_issues,
+    issue_list_parts,
+    issue_list_rows,
+    needs_list_for,
+)
 from issues.presenters import NEEDS_HEADERS, export_headers, export_row, needs_row
 
 # Rows fetched from the database per round trip while the export streams.
@@ -21,8 +26,10 @@ EXPORT_CHUNK = 2000
 @login_required
 def issue_list_page(request):
     filterset, issues = filtered_issues(user=request.user, params=request.GET)
-    # A city's list holds 200,000 issues: count no further than 10,000 ("10,000+").
-    page = paginate(request, issues, capped=True)
+    # A city's list holds 200,000 issues: count no further than 10,000 ("10,000+"), one index
+    # per reason to see an issue.
+    parts = issue_list_parts(user=request.user, filterset=filterset)
+    page = paginate(request, issue_list_rows(issues), capped=True, parts=parts)
     context = {"filter": filterset, "page_obj": page, "issues": page.object_list}
     return render(request, "issues/issue_list.html", context)
 

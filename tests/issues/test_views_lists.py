@@ -4,11 +4,14 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from crm.lib.pagination import CappedPaginator
 from issues.models import Issue
+from issues.page_selectors import filtered_issues, issue_list_parts
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +63,25 @@ def test_the_list_paginates_with_a_constant_number_of_queries(
     assert response.content.decode().count('data-testid="issue-row-') == 7
 
 
+@pytest.mark.parametrize("who", ["dispatcher", "handler", "liaison", "deputy", "enterprise_user"])
+@pytest.mark.parametrize("cap", [1, 10])
+def test_the_list_counts_what_the_person_sees_up_to_the_cap(world, make_issue, who, cap):
+    # given: two issues of ent_a in the filtered states, one of them led by the line unit
+    make_issue("in_progress")
+    make_issue("new", title="尚未派单")
+    make_issue("closed", title="已销号")
+    user = getattr(world, who)
+    params = QueryDict("state=in_progress&state=new")
+    # when: counted as the union of the parts (PostgreSQL) or as one query (SQLite)
+    filterset, issues = filtered_issues(user=user, params=params)
+    parts = issue_list_parts(user=user, filterset=filterset)
+    paginator = CappedPaginator(issues, 25, cap=cap, parts=parts)
+    # then
+    exact = issues.count()
+    assert paginator.count == min(exact, cap + 1)
+    assert paginator.capped == (exact > cap)
+
+
 def test_the_export_holds_the_filtered_visible_list(client, world, make_issue):
     make_issue("new", title='=HYPERLINK("http://x")')
     make_issue("in_progress", title="用电增容")
@@ -97,6 +119,7 @@ def test_the_export_holds_every_row_past_twenty_thousand(client, world, cats):
         [
             Issue(
                 enterprise=world.ent_a,
+                region=world.ent_a.region,
                 source=Issue.Source.VISIT,
                 category=cats.plain,
                 title=f"批量诉求{i}",

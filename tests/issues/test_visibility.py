@@ -64,6 +64,44 @@ def test_each_role_sees_exactly_its_issues(world, issues, who, expected):
     assert seen(getattr(world, who)) == expected
 
 
+@pytest.mark.parametrize(
+    "who",
+    [
+        "dispatcher",
+        "leader",
+        "liaison",
+        "handler",
+        "street_handler",
+        "deputy",
+        "enterprise_user",
+        "far_dispatcher",
+        "outsider",
+    ],
+)
+def test_the_visible_parts_unite_to_exactly_the_visible_issues(world, issues, who):
+    # given
+    user = getattr(world, who)
+    # when
+    parts = Issue.objects.visible_parts(user)
+    # then
+    united = set().union(*(set(p.values_list("title", flat=True)) for p in parts))
+    assert united == seen(user)
+
+
+def test_an_enterprise_moving_region_takes_its_issues_to_the_new_regions_dispatchers(world, issues):
+    # given: ent_a's issue is seen by the district's dispatcher, not by the far one
+    from enterprises.services import enterprise_update
+
+    assert A not in seen(world.far_dispatcher)
+    # when
+    enterprise_update(actor=world.admin, enterprise=world.ent_a, region=world.far)
+    # then
+    assert Issue.objects.get(title=A).region == world.far
+    assert A in seen(world.far_dispatcher)
+    assert A not in seen(world.dispatcher)
+    assert A in seen(world.liaison)  # the liaison assignment still holds
+
+
 def test_a_superuser_sees_everything(world, issues):
     world.outsider.is_superuser = True
     assert seen(world.outsider) == {A, B}
