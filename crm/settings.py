@@ -125,6 +125,9 @@ TEMPLATES = [
         },
     },
 ]
+# Django's widget templates, but selects written in Python (one template per option was the
+# slowest part of the filter forms).
+FORM_RENDERER = "crm.lib.form_renderer.FormRenderer"
 
 # --- Database -------------------------------------------------------------------------------
 # SQLite (WAL, immediate transactions so the web process and the Celery worker do not trip over

@@ -1,9 +1,12 @@
 from io import BytesIO
 
 import pytest
+from django import forms
+from django.forms.renderers import DjangoTemplates
 from openpyxl import load_workbook
 
 from accounts.models import Unit
+from crm.lib.form_renderer import FormRenderer
 from crm.lib.history import history_entries
 from crm.lib.masking import mask_phone
 from crm.lib.pagination import CappedPaginator
@@ -94,3 +97,33 @@ def test_a_capped_count_stops_past_the_cap_and_says_so(world, django_assert_num_
         assert (exact.count, exact.capped, exact.count_label) == (total, False, str(total))
     capped = CappedPaginator(units, 2, cap=total - 2)
     assert (capped.count, capped.capped, capped.count_label) == (total - 1, True, f"{total - 2}+")
+
+
+SELECT = forms.Select(
+    attrs={"class": "form-select", "data-x": 'a"<b>', "required": True, "disabled": False},
+    choices=[("", "全部"), ("a&b", "<甲>"), (3, "丙")],
+)
+MULTIPLE = forms.SelectMultiple(choices=[("x", "一"), ("y", "二"), ("z", "三")])
+GROUPED = forms.Select(
+    choices=[("组一", [(1, "甲"), (2, "乙")]), ("组<二>", [(3, "丙")]), (4, "丁")]
+)
+
+
+@pytest.mark.parametrize(
+    ("widget", "value"),
+    [
+        (SELECT, None),
+        (SELECT, "a&b"),
+        (SELECT, 3),
+        (MULTIPLE, ["x", "z"]),
+        (MULTIPLE, None),
+        (GROUPED, 2),
+        (GROUPED, "4"),
+        (forms.NullBooleanSelect(), "true"),
+        (forms.NullBooleanSelect(), None),
+    ],
+)
+def test_selects_are_written_as_djangos_own_templates_write_them(widget, value):
+    ours = widget.render("f", value, attrs={"id": "id_f"}, renderer=FormRenderer())
+    django = widget.render("f", value, attrs={"id": "id_f"}, renderer=DjangoTemplates())
+    assert ours == django
