@@ -10,6 +10,7 @@ from enterprises.models import (
     LiaisonAssignment,
     Tag,
 )
+from enterprises.services import enterprise_issues_follow_region
 
 
 @admin.register(Industry)
@@ -46,6 +47,11 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["tags"]
     list_select_related = ["region", "industry"]
     inlines = [ContactInline, AssignmentInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "region" in form.changed_data:
+            enterprise_issues_follow_region(enterprise_ids=[obj.pk])
 
 
 @admin.register(Contact)

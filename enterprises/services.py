@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -92,13 +93,25 @@ def enterprise_update(
         enterprise.credit_code = (enterprise.credit_code or "").strip().upper()
     _save(enterprise, actor, reason)
     if enterprise.region_id != old_region_id:
-        enterprise.issues.update(region_id=enterprise.region_id)
+        enterprise_issues_follow_region(enterprise_ids=[enterprise.pk])
     if tags is not None:
         tags = list(tags)
         if {t.pk for t in tags} != set(enterprise.tags.values_list("pk", flat=True)):
             enterprise._history_user = actor
             enterprise.tags.set(tags)
     return enterprise
+
+
+def enterprise_issues_follow_region(*, enterprise_ids: Iterable[int]) -> None:
+    """Copy each enterprise's region onto its issues (`Issue.region`, which the region-scoped
+    issue lists filter on), in one UPDATE. Every write that changes an enterprise's region calls
+    this: `enterprise_update`, the ledger import and the admin."""
+    ids = list(enterprise_ids)
+    if not ids:
+        return
+    issue_model = Enterprise._meta.get_field("issues").related_model
+    region = Enterprise.objects.filter(pk=OuterRef("enterprise_id")).values("region_id")
+    issue_model.objects.filter(enterprise_id__in=ids).update(region_id=Subquery(region))
 
 
 def _demote_primary(enterprise: Enterprise, actor, keep: Contact | None = None) -> None:

@@ -23,6 +23,7 @@ from accounts.models import User
 from enterprises.ledger.sql import insert_dicts, insert_with_history, update_with_history
 from enterprises.ledger.validate import Plan, RowPlan
 from enterprises.models import Contact, Enterprise, LiaisonAssignment
+from enterprises.services import enterprise_issues_follow_region
 
 
 @dataclass
@@ -68,6 +69,7 @@ def apply_plan(plan: Plan, *, actor: User, reason: str, progress=None) -> Result
             current_tags[ent_id].add(tag_id)
     changed: list[Enterprise] = []
     changed_fields: set[str] = set()
+    moved: list[int] = []  # enterprises whose region changes: their issues follow
     tag_changes: dict[int, set[int]] = {}
     for r in plan.updates:
         obj = existing[r.existing_id]
@@ -78,6 +80,8 @@ def apply_plan(plan: Plan, *, actor: User, reason: str, progress=None) -> Result
                 setattr(obj, name, value)
                 changed_fields.add(name)
                 dirty = True
+                if name == "region_id":
+                    moved.append(obj.pk)
         if r.tags is not None and set(r.tags) != current_tags[obj.pk]:
             tag_changes[obj.pk] = set(r.tags)
             dirty = True
@@ -87,6 +91,7 @@ def apply_plan(plan: Plan, *, actor: User, reason: str, progress=None) -> Result
     if changed:
         fields = [*sorted(changed_fields), "updated_at"]
         update_with_history(Enterprise, changed, fields, actor=actor, reason=reason)
+        enterprise_issues_follow_region(enterprise_ids=moved)
     step()
 
     # 3. tags, and the tag snapshot of every history row this import wrote

@@ -360,3 +360,39 @@ def test_imported_history_rows_carry_every_field_like_simple_history_writes_them
 
     entries = history_entries(enterprise)
     assert len(entries) == 1 and entries[0].who == str(world.dispatcher)
+
+
+def test_an_enterprise_the_ledger_moves_to_another_region_takes_its_issues_along(staff_numbers):
+    # given: an issue of ent_a (in 城关街道)
+    from issues.models import Category, Issue
+    from issues.services import issue_register
+
+    world = staff_numbers
+    category = Category.objects.create(code="t.move", name="用工")
+    issue = issue_register(
+        actor=world.liaison,
+        enterprise=world.ent_a,
+        source=Issue.Source.VISIT,
+        category=category,
+        title="厂区用工缺口",
+        description="需要招聘焊工。",
+    )
+    assert issue.region == world.street
+    row = ledger_row(
+        1,
+        **{
+            "统一社会信用代码": world.ent_a.credit_code,
+            "企业名称": world.ent_a.name,
+            "所属辖区": world.park.code,
+            "联络员工号或手机号": "S0001",
+        },
+    )
+    # when: the ledger moves ent_a to 高新园
+    job = ledger_import_confirm(actor=world.dispatcher, job=dry_run(world, [row]))
+    # then
+    assert job.status == ImportJob.Status.DONE and job.updated_count == 1
+    issue.refresh_from_db()
+    assert issue.region == world.park
+    assert (
+        Issue.objects.visible_to(world.deputy).filter(pk=issue.pk).exists()
+    )  # 高新园's dispatcher

@@ -147,3 +147,31 @@ def test_enterprise_member_add_is_idempotent(world):
         actor=world.admin, enterprise=world.ent_a, user=world.enterprise_user
     )
     assert a.pk == b.pk and b.is_active
+
+
+def test_an_enterprise_moved_in_the_admin_takes_its_issues_along(world, rf):
+    # given: an issue of ent_a (in 城关街道)
+    from types import SimpleNamespace
+
+    from django.contrib.admin.sites import site
+
+    from issues.models import Category, Issue
+    from issues.services import issue_register
+
+    issue = issue_register(
+        actor=world.liaison,
+        enterprise=world.ent_a,
+        source=Issue.Source.VISIT,
+        category=Category.objects.create(code="t.move", name="用工"),
+        title="厂区用工缺口",
+        description="需要招聘焊工。",
+    )
+    # when: an administrator changes its region in the admin
+    world.ent_a.region = world.park
+    form = SimpleNamespace(changed_data=["region"])
+    request = rf.post("/")
+    request.user = world.admin
+    site._registry[Enterprise].save_model(request, world.ent_a, form, change=True)
+    # then
+    issue.refresh_from_db()
+    assert issue.region == world.park
