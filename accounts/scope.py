@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import BooleanField, F, Func, Q, Subquery
 
 from accounts.models import REGION_ROLES, UNIT_ROLES, Region, Role, RoleMembership
 
@@ -66,8 +66,8 @@ class Scope:
 
     def region_id_q(self, lookup: str, *roles: str) -> Q:
         """The same rows as `region_q`, for a Region FK (`lookup`, e.g. "region") compared by id
-        with the subtree's regions (`region_id IN (SELECT id FROM region WHERE path LIKE …)`):
-        no join from the rows to the region table, so an index on the FK column serves it."""
+        with the subtree's regions (`InSubquery`): no join from the rows to the region table,
+        so an index on the FK column serves it."""
         if self.is_superuser:
             return Q()
         paths = self.paths(*roles)
@@ -76,7 +76,9 @@ class Scope:
         subtree = Q()
         for path in paths:
             subtree |= Q(path__startswith=path)
-        return Q(**{f"{lookup}__in": Region.objects.filter(subtree).values("pk")})
+        return Q(
+            InSubquery(F(lookup), Subquery(Region.objects.filter(subtree).order_by().values("pk")))
+        )
 
     def unit_ids(self, *roles: str) -> frozenset[int]:
         wanted = roles or tuple(self.units)
@@ -90,6 +92,31 @@ class Scope:
         if self.is_superuser:
             return True
         return any(region.path.startswith(p) for p in self.paths(*roles))
+
+
+class InSubquery(Func):
+    """`value IN (subquery)`; on PostgreSQL `value = ANY(ARRAY(subquery))`, which runs the
+    subquery once before the query (an InitPlan) instead of making it a semi-join that the
+    planner must place among the query's other joins: the to-do's queries, which join five
+    tables, took twice as long to plan with the semi-join."""
+
+    arity = 2
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, template="%(expressions)s", arg_joiner=" IN ", **extra_context
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        # the subquery compiles with its own parentheses: `value = ANY(ARRAY(SELECT …))`
+        return super().as_sql(
+            compiler,
+            connection,
+            template="%(expressions)s)",
+            arg_joiner=" = ANY(ARRAY",
+            **extra_context,
+        )
 
 
 def _outermost(paths: list[str]) -> tuple[str, ...]:
