@@ -128,7 +128,8 @@ LIST_ROW_FIELDS = (
 
 def issue_list_rows(issues):
     """`issues` (from `filtered_issues`) reading only the columns a list row shows, with the
-    three tables it names joined — no description, reply or other wide columns."""
+    enterprise, the category (and its parent) and the lead unit joined — no description, reply
+    or other wide columns."""
     return (
         issues.select_related(None)
         .select_related("enterprise", "category__parent", "lead_unit")
