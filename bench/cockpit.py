@@ -3,11 +3,12 @@
 Standalone: recreates its own database (BENCH_DB, default `qq_c12`) on the server of
 DATABASE_URL, writes a year of a city's work with COPY — 20,000 enterprises, 200,000 issues and
 their event timelines, as the workflow writes them — rebuilds the cockpit's facts from the
-events with the product's own `cockpit.facts.rebuild_all`, then times the cockpit page (the
-whole view, template included) for a set of filters, and prints ONE JSON line.
+events with the product's own `cockpit.facts.rebuild_all` (facts and rollup), then times the
+cockpit page (the whole view, template included) for a set of filters, and prints ONE JSON line.
 
 Run: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/cockpit.py`
-(BENCH_ISSUES scales the data set down for a quick try).
+(BENCH_ISSUES scales the data set down for a quick try; BENCH_REUSE=1 times the page on the
+data set already there, after migrating it and rebuilding the rollup only).
 """
 
 from __future__ import annotations
@@ -56,13 +57,14 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import Region, Unit, User  # noqa: E402
-from cockpit import facts  # noqa: E402
+from cockpit import cube, facts  # noqa: E402
+from cockpit.models import FactCube  # noqa: E402
 from enterprises.models import Enterprise  # noqa: E402
 from issues.models import Category, Issue, IssueEvent  # noqa: E402
 
@@ -104,6 +106,10 @@ def main() -> None:
         n_issues, n_events = Issue.objects.count(), IssueEvent.objects.count()
         generated = rebuild = None
         built = {"facts": facts.Fact.objects.count()}
+        t1 = time.perf_counter()
+        with transaction.atomic():
+            cube.rebuild()
+        cube_rebuild = time.perf_counter() - t1
     else:
         w = world()
         n_issues, n_events = issues_and_events(w)
@@ -111,6 +117,7 @@ def main() -> None:
         t1 = time.perf_counter()
         built = facts.rebuild_all()
         rebuild = time.perf_counter() - t1
+        cube_rebuild = None  # part of rebuild_all
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     client = Client()
@@ -148,6 +155,9 @@ def main() -> None:
                 "enterprises": ENTERPRISES,
                 "generate_s": generated and round(generated, 1),
                 "facts_rebuild_s": rebuild and round(rebuild, 1),
+                "cube_rebuild_s": cube_rebuild and round(cube_rebuild, 1),
+                "cube_periods": len(cube.materialised()),
+                "cube_rows": FactCube.objects.count(),
                 "loadavg_1m": os.getloadavg()[0],
                 "runs": RUNS,
                 "page": results,

@@ -3,7 +3,8 @@
 The facts are derived data. `facts_for_issue` turns one issue's events (in order) into its
 facts; `rebuild_all` rebuilds every issue's (the command `cockpit_rebuild`, the nightly beat);
 `refresh` rebuilds the issues that have new events since the last run (the beat, every minute,
-and the cockpit page itself before it counts). Nothing else writes facts.
+and the cockpit page itself before it counts). Nothing else writes facts. The rollup of
+`cockpit.cube` is kept in step here, in the same transactions.
 
 Everything a fact says comes from the events: the state after each event (`to_state`), the lead
 unit from dispatch / re-dispatch data, the outcome from resolve data, the on-time fact and the
@@ -300,8 +301,12 @@ def build_issues(issue_ids) -> int:
             facts.extend(facts_for_issue(dims[issue_id], events))
     for issue_id in set(dims) - seen:  # no events at all (should not happen): registration only
         facts.extend(facts_for_issue(dims[issue_id], []))
+    from cockpit import cube
+
+    cube.apply(issue_ids, -1)
     Fact.objects.filter(issue_id__in=issue_ids).delete()
     _insert(facts)
+    cube.apply(issue_ids, 1)
     return len(facts)
 
 
@@ -337,6 +342,9 @@ def rebuild_all() -> dict:
                 facts.extend(facts_for_issue(dims[issue_id], events))
             _insert(facts)
             count += len(facts)
+        from cockpit import cube
+
+        cube.rebuild()
         state.last_event_id = last
         state.rebuilt_at = state.refreshed_at = timezone.now()
         state.save()
@@ -344,15 +352,21 @@ def rebuild_all() -> dict:
     return {"issues": len(ids), "facts": count, "last_event_id": last}
 
 
-def refresh(*, max_events: int = 20_000, wait: bool = True) -> int:
+def refresh(*, max_events: int = 20_000, wait: bool = True, sync_cube: bool = True) -> int:
     """Rebuild the facts of the issues with events newer than the last run (up to `max_events`
-    events per call, oldest first; the rest on the next call). Returns the number of issues
-    rebuilt. The beat calls it every minute; the page calls it with `wait=False` and a small
-    batch before counting, so a viewer never queues behind another refresh."""
+    events per call, oldest first; the rest on the next call), and the rollup with them
+    (`cockpit.cube`; with `sync_cube`, also the rollup's periods of today). Returns the number
+    of issues rebuilt. The beat calls it every minute; the page calls it with `wait=False`, a
+    small batch and no sync before counting, so a viewer never queues behind another
+    refresh."""
+    from cockpit import cube
+
     with transaction.atomic():
         state = _state(wait=wait)
         if state is None:
             return 0
+        if sync_cube:
+            cube.sync()
         rows = list(
             IssueEvent.objects.filter(pk__gt=max(state.last_event_id - LOOKBACK, 0))
             .order_by("pk")

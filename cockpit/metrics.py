@@ -246,24 +246,33 @@ def breakdown(
 
 
 def all_breakdowns(
-    facts: QuerySet[Fact], *, start: datetime, end: datetime, root: Region | None
+    facts: QuerySet,
+    *,
+    start: datetime,
+    end: datetime,
+    root: Region | None,
+    sums: dict | None = None,
 ) -> tuple[dict[str, int], dict[str, dict[object, dict[str, int]]]]:
     """The totals and the counts per value of every dimension, from ONE scan of the period's
-    facts. On PostgreSQL the database sums per dimension (GROUPING SETS); elsewhere the scan
-    is grouped by all five dimensions at once and summed here."""
+    facts — or, given `sums` (`cockpit.cube.sums()`), of the period's rollup rows, which carry
+    the same dimension columns. On PostgreSQL the database sums per dimension (GROUPING
+    SETS); elsewhere the scan is grouped by all five dimensions at once and summed here."""
     length = len(root.path) + Region.steplen if root is not None else Region.steplen
-    # The length is an int we computed: inlined, so the GROUP BY holds no parameters.
-    region_sql = f'SUBSTRING("cockpit_fact"."region_path", 1, {int(length)})'
+    # The table and the length are ours: inlined, so the GROUP BY holds no parameters.
+    table = connection.ops.quote_name(facts.model._meta.db_table)
+    region_sql = f'SUBSTRING({table}."region_path", 1, {int(length)})'
     region = RawSQL(region_sql, ())  # noqa: S611 — no outside input: an int we computed
+    if sums is None:
+        facts, sums = facts.filter(_in_period(start, end)), aggregates(start, end)
     qs = (
-        facts.filter(_in_period(start, end))
-        .annotate(g_region=region)
+        facts.annotate(g_region=region)
         .values("g_region", *_DIM_FIELD.values())
-        .annotate(**aggregates(start, end))
+        .annotate(**sums)
         .order_by()
     )
     if connection.vendor == "postgresql":
-        return _grouping_sets(qs, region_sql)
+        totals, per = _grouping_sets(qs, region_sql)
+        return totals, _without_empty(per)
     keys = (*COUNT_KEYS, *SUM_KEYS)
     totals = dict.fromkeys(keys, 0)
     per: dict[str, dict[object, dict[str, int]]] = {d: {} for d in DIMENSIONS}
@@ -276,21 +285,29 @@ def all_breakdowns(
             target = per[dim].setdefault(value, dict.fromkeys(keys, 0))
             for k in keys:
                 target[k] += counts[k]
-    return totals, per
+    return totals, _without_empty(per)
+
+
+def _without_empty(per: dict[str, dict[object, dict[str, int]]]):
+    """The breakdown rows that count something: a dimension value whose facts in the period
+    meet no condition (or whose rollup rows cancel out) is left off."""
+    return {
+        dim: {value: c for value, c in rows.items() if any(c.values())} for dim, rows in per.items()
+    }
 
 
 # GROUPING(region, unit, industry, category, liaison): a 1 bit for each column summed over.
 _GROUPING_OF = {31: None, 15: "region", 23: "unit", 27: "industry", 29: "category", 30: "liaison"}
 
 
-def _grouping_sets(qs: QuerySet[Fact], region_sql: str):
+def _grouping_sets(qs: QuerySet, region_sql: str):
     """Run `qs` (grouped by the five dimensions) as GROUPING SETS: the totals and one set per
     dimension, summed by PostgreSQL. The SQL is Django's own; only its GROUP BY changes."""
     sql, params = qs.query.sql_with_params()
     head, sep, group_by = sql.rpartition(" GROUP BY ")
     if not sep or len(_split_top_level(group_by)) != 5:
         raise RuntimeError(f"expected a query grouped by five columns: {group_by}")
-    table = connection.ops.quote_name(Fact._meta.db_table)
+    table = connection.ops.quote_name(qs.model._meta.db_table)
     columns = [region_sql] + [
         f"{table}.{connection.ops.quote_name(c)}" for c in _DIM_FIELD.values()
     ]
@@ -344,6 +361,16 @@ def trend(
         .order_by(f"{bucket}_start")
     )
     return {r[f"{bucket}_start"]: _clean(r) for r in rows}
+
+
+def cube_trend(cube: QuerySet, *, bounds: list[tuple[datetime, datetime]], sums: dict) -> dict:
+    """The counts of each period [start, end) of `bounds` from its rollup rows (`cube`, the
+    `FactCube` rows narrowed to the filters), keyed by start. One query."""
+    which = Q(pk__in=[])
+    for start, end in bounds:
+        which |= Q(start=start, end=end)
+    rows = cube.filter(which).values("start").annotate(**sums).order_by("start")
+    return {r["start"]: _clean(r) for r in rows}
 
 
 def issue_ids_for(

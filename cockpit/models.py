@@ -97,6 +97,68 @@ class Fact(models.Model):
         return f"{self.issue_id} {self.get_kind_display()} {self.t:%Y-%m-%d}"
 
 
+class CubePeriod(models.Model):
+    """A period whose figures are kept summed in `FactCube` rows (see `cockpit.cube`)."""
+
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    built_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("驾驶舱汇总区间")
+        verbose_name_plural = _("驾驶舱汇总区间")
+        constraints = [
+            models.UniqueConstraint(fields=["start", "end"], name="cube_period_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start:%Y-%m-%d} ~ {self.end:%Y-%m-%d}"
+
+
+class FactCube(models.Model):
+    """The counts of `cockpit.metrics.conditions` for one period [start, end), summed over the
+    facts of each combination of the five dimensions. DERIVED from `Fact` rows by
+    `cockpit.cube` (never written by anything else): a period is materialised in full, then
+    each refresh adds the difference its rebuilt issues made (rows of negative and positive
+    counts), and the nightly rebuild starts afresh. A period's figures are the SUM of its rows;
+    `n_<key>` holds the count of `<key>`."""
+
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    region_path = models.CharField(max_length=255)
+    industry_root_id = models.IntegerField(null=True)
+    category_root_id = models.IntegerField()
+    unit_id = models.IntegerField(null=True)
+    liaison_id = models.IntegerField(null=True)
+
+    n_accepted = models.IntegerField(default=0)
+    n_done = models.IntegerField(default=0)
+    n_outcome_solved = models.IntegerField(default=0)
+    n_outcome_partly_solved = models.IntegerField(default=0)
+    n_outcome_explained = models.IntegerField(default=0)
+    n_acked = models.IntegerField(default=0)
+    n_acked_on_time = models.IntegerField(default=0)
+    n_ack_timed = models.IntegerField(default=0)
+    n_resolved = models.IntegerField(default=0)
+    n_resolved_on_time = models.IntegerField(default=0)
+    n_resolve_timed = models.IntegerField(default=0)
+    n_revisited = models.IntegerField(default=0)
+    n_satisfied = models.IntegerField(default=0)
+    n_reworked = models.IntegerField(default=0)
+    n_dispatched = models.IntegerField(default=0)
+    n_returned = models.IntegerField(default=0)
+    n_ack_seconds = models.BigIntegerField(default=0)
+    n_resolve_seconds = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("驾驶舱汇总")
+        verbose_name_plural = _("驾驶舱汇总")
+        indexes = [models.Index(fields=["start", "end"], name="cockpit_cube_period")]
+
+    def __str__(self) -> str:
+        return f"{self.start:%Y-%m-%d} ~ {self.end:%Y-%m-%d} {self.region_path}"
+
+
 class RollupState(models.Model):
     """How far the facts are built: every event with pk ≤ `last_event_id` is reflected."""
 

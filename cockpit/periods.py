@@ -52,6 +52,29 @@ class Period:
         return f"{self.first:%Y-%m-%d} ~ {self.last:%Y-%m-%d}"
 
 
+def trend_buckets(period: Period, bucket: str, count: int = 12) -> list[tuple[date, date]]:
+    """The last `count` weeks or months (`bucket`) up to the period's last day, each as its
+    first day and the first day of the next; the last one is counted up to the period's end."""
+    last_day = period.last
+    if bucket == "week":
+        first = week_start(last_day) - timedelta(weeks=count - 1)
+    else:
+        first = month_start(last_day)
+        for _i in range(count - 1):
+            first = month_start(first - timedelta(days=1))
+    result, day = [], first
+    while day <= last_day:
+        following = day + timedelta(days=7) if bucket == "week" else next_month(day)
+        result.append((day, following))
+        day = following
+    return result
+
+
+def bucket_bounds(period: Period, day: date, following: date) -> tuple[datetime, datetime]:
+    """The instants a trend bucket counts: its own, up to the period's end at the latest."""
+    return local_midnight(day), min(local_midnight(following), period.end)
+
+
 def preset_period(preset: str, today: date) -> Period:
     if preset == "week":
         first = week_start(today)

@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Region, Role, Unit, User
 from accounts.scope import scope_for
-from cockpit import metrics
-from cockpit.facts import local_midnight, month_start, next_month, week_start
-from cockpit.models import Bulletin, Fact
-from cockpit.periods import Period
+from cockpit import cube, metrics
+from cockpit.facts import local_midnight
+from cockpit.models import Bulletin, Fact, FactCube
+from cockpit.periods import Period, bucket_bounds, trend_buckets
 from enterprises.models import Enterprise, Industry, LiaisonAssignment
 from issues.models import Category, ImprovementAction, Issue
 from visits.models import Visit
@@ -74,7 +74,11 @@ class Filters:
     liaison: User | None = None
 
     def facts(self) -> QuerySet[Fact]:
-        qs = Fact.objects.filter(paths_q("region_path", self.paths))
+        return self.narrow(Fact.objects.all())
+
+    def narrow(self, qs: QuerySet) -> QuerySet:
+        """`qs` (facts or rollup rows: the same dimension columns) within the filters."""
+        qs = qs.filter(paths_q("region_path", self.paths))
         if self.region is not None:
             qs = qs.filter(region_path__startswith=self.region.path)
         if self.industry is not None:
@@ -190,10 +194,22 @@ class Cockpit:
         return self.filters.facts()
 
     @cached_property
+    def cubed(self) -> set[tuple[datetime, datetime]]:
+        """The periods the rollup holds (`cockpit.cube`). One query."""
+        return cube.materialised()
+
+    def _cube_rows(self) -> QuerySet[FactCube]:
+        return self.filters.narrow(FactCube.objects.all())
+
+    @cached_property
     def _grouped(self):
-        return metrics.all_breakdowns(
-            self.facts, start=self.period.start, end=self.period.end, root=self.filters.root
-        )
+        start, end = self.period.start, self.period.end
+        if (start, end) in self.cubed:
+            rows = self._cube_rows().filter(start=start, end=end)
+            return metrics.all_breakdowns(
+                rows, start=start, end=end, root=self.filters.root, sums=cube.sums()
+            )
+        return metrics.all_breakdowns(self.facts, start=start, end=end, root=self.filters.root)
 
     @cached_property
     def figures(self) -> metrics.Figures:
@@ -256,30 +272,26 @@ class Cockpit:
         """The last TREND_BUCKETS weeks or months up to the period's end, each as of its end."""
         bucket = bucket or self.trend_bucket
         last_day = self.period.last
-        if bucket == "week":
-            first = week_start(last_day) - timedelta(weeks=TREND_BUCKETS - 1)
+        buckets = trend_buckets(self.period, bucket, TREND_BUCKETS)
+        bounds = [bucket_bounds(self.period, day, following) for day, following in buckets]
+        if all(b in self.cubed for b in bounds):
+            counts = metrics.cube_trend(self._cube_rows(), bounds=bounds, sums=cube.sums())
         else:
-            first = month_start(last_day)
-            for _i in range(TREND_BUCKETS - 1):
-                first = month_start(first - timedelta(days=1))
-        counts = metrics.trend(
-            self.facts, first=local_midnight(first), end=self.period.end, bucket=bucket
-        )
-        points, day = [], first
-        while day <= last_day:
+            counts = metrics.trend(
+                self.facts, first=bounds[0][0], end=self.period.end, bucket=bucket
+            )
+        points = []
+        for day, following in buckets:
             start = local_midnight(day)
             c = counts.get(start) or dict.fromkeys((*metrics.COUNT_KEYS, *metrics.SUM_KEYS), 0)
-            f = metrics.Figures(c)
-            following = day + timedelta(days=7) if bucket == "week" else next_month(day)
             points.append(
                 {
                     "label": f"{day:%m-%d}" if bucket == "week" else f"{day:%Y-%m}",
                     "first": day,
                     "last": min(following - timedelta(days=1), last_day),
-                    "figures": f,
+                    "figures": metrics.Figures(c),
                 }
             )
-            day = following
         return points
 
     @cached_property

@@ -37,7 +37,7 @@ def _cockpit(request, params=None):
     form with its Chinese errors and the default period instead."""
     paths = jurisdiction(request.user)
     form = CockpitFilterForm(params if params is not None else request.GET, paths=paths)
-    facts.refresh(max_events=2000, wait=False)
+    facts.refresh(max_events=2000, wait=False, sync_cube=False)
     if form.is_valid():
         return form, cockpit_for(user=request.user, cleaned=form.cleaned_data)
     default = CockpitFilterForm({}, paths=paths)
