@@ -1,17 +1,22 @@
 """The cockpit's rollup (`FactCube`): the figures of the periods leaders open most, kept summed
-per combination of the five dimensions, so the page reads a few thousand rows instead of
-scanning the period's facts (DESIGN §12: a city's year is two million facts).
+per combination of dimensions, so the page reads a few hundred rows instead of scanning the
+period's facts (DESIGN §12: a city's year is two million facts).
+
+Each period has rows at six levels: FULL (per combination of region, industry, category, unit
+and liaison), read when a filter other than the region applies; and REGION, UNIT, INDUSTRY,
+CATEGORY, LIAISON (per region, or per region and one dimension), from which an unfiltered page
+— or one narrowed to a region — reads its totals, trend and breakdowns.
 
 The materialised periods are the presets of today (this week, month, quarter and year) and
 the week and month trend buckets the page draws for each. They are derived from the `Fact`
 rows with the very conditions the page counts with (`cockpit.metrics.aggregates`), inside the
 same locked transaction that writes the facts:
 - `sync` materialises the periods of today that are missing and drops the others (the beat's
-  refresh after midnight);
+  refresh after midnight): the FULL rows from the facts, the other levels summed from them;
 - `apply` adds, for issues whose facts are being replaced, their old facts' counts with a minus
-  sign and then their new facts' counts (so the sum of a period's rows stays the count over
-  the facts);
-- `rebuild` starts afresh (the nightly rebuild).
+  sign and then their new facts' counts, at every level (so the sum of a period's rows of a
+  level stays the count over the facts);
+- `rebuild` starts afresh (the command and the nightly rebuild).
 Any other period is counted on the facts. The tests hold both paths equal, and equal to the
 recompute from the events.
 """
@@ -24,13 +29,24 @@ from django.db import connection
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
+from accounts.models import Region
 from cockpit import metrics
 from cockpit.models import CubePeriod, Fact, FactCube
 from cockpit.periods import bucket_bounds, preset_period, trend_buckets
 
-DIMS = ("region_path", "industry_root_id", "category_root_id", "unit_id", "liaison_id")
+DIMS = ("industry_root_id", "category_root_id", "unit_id", "liaison_id")
 KEYS = (*metrics.COUNT_KEYS, *metrics.SUM_KEYS)
 PRESETS = ("week", "month", "quarter", "year")
+L = FactCube.Level
+LEVEL_DIMS = {
+    L.FULL: DIMS,
+    L.REGION: (),
+    L.UNIT: ("unit_id",),
+    L.INDUSTRY: ("industry_root_id",),
+    L.CATEGORY: ("category_root_id",),
+    L.LIAISON: ("liaison_id",),
+}
+LEVEL_OF = {"unit": L.UNIT, "industry": L.INDUSTRY, "category": L.CATEGORY, "liaison": L.LIAISON}
 
 
 def wanted(today: date) -> set[tuple[datetime, datetime]]:
@@ -51,34 +67,56 @@ def sums() -> dict:
     return {key: Sum(f"n_{key}") for key in KEYS}
 
 
-def _insert(facts: QuerySet[Fact], start: datetime, end: datetime, sign: int) -> None:
-    """Add the counts of `facts` in [start, end), per combination of dimensions, times
-    `sign`, as cube rows of that period. One INSERT … SELECT."""
-    rows = (
+def _insert(sources: list[tuple[int, QuerySet]], start: datetime, end: datetime, sign: int):
+    """Add the rows of each (level, queryset) of `sources` — grouped by the region and the
+    level's dimensions, with one column per key of `KEYS` — times `sign`, as cube rows of
+    [start, end). One INSERT … SELECT."""
+    q = connection.ops.quote_name
+    columns = ["start", "end", "level", "region_path", *DIMS, *(f"n_{k}" for k in KEYS)]
+    bounds = [connection.ops.adapt_datetimefield_value(v) for v in (start, end)]
+    selects, params = [], []
+    for n, (level, rows) in enumerate(sources):
+        sql, sql_params = rows.query.sql_with_params()
+        kept = LEVEL_DIMS[level]
+        select = [
+            "%s",
+            "%s",
+            str(int(level)),
+            f"s{n}.{q('region_path')}",
+            *(f"s{n}.{q(d)}" if d in kept else "CAST(NULL AS integer)" for d in DIMS),
+            *(f"{int(sign)} * COALESCE(s{n}.{q(k)}, 0)" for k in KEYS),
+        ]
+        # Names and SQL are our own (Django's compiled queries); every value is a parameter.
+        selects.append(f"SELECT {', '.join(select)} FROM ({sql}) s{n}")  # noqa: S608
+        params += [*bounds, *sql_params]
+    target = f"{q(FactCube._meta.db_table)} ({', '.join(q(c) for c in columns)})"
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {target} {' UNION ALL '.join(selects)}", params)
+
+
+def _from_facts(facts: QuerySet[Fact], start: datetime, end: datetime, level: int) -> QuerySet:
+    return (
         facts.filter(t__gte=start, t__lt=end)
-        .values(*DIMS)
+        .values("region_path", *LEVEL_DIMS[level])
         .annotate(**metrics.aggregates(start, end))
         .order_by()
     )
-    sql, params = rows.query.sql_with_params()
-    q = connection.ops.quote_name
-    columns = ["start", "end", *DIMS, *(f"n_{k}" for k in KEYS)]
-    select = [
-        "%s",
-        "%s",
-        *(f"sub.{q(d)}" for d in DIMS),
-        *(f"{int(sign)} * COALESCE(sub.{q(k)}, 0)" for k in KEYS),
-    ]
-    bounds = [connection.ops.adapt_datetimefield_value(v) for v in (start, end)]
-    target = f"{q(FactCube._meta.db_table)} ({', '.join(q(c) for c in columns)})"
-    # Names and SQL are our own (Django's compiled query); every value is a parameter.
-    insert = f"INSERT INTO {target} SELECT {', '.join(select)} FROM ({sql}) sub"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(insert, [*bounds, *params])
+
+
+def _from_full(start: datetime, end: datetime, level: int) -> QuerySet:
+    return (
+        FactCube.objects.filter(start=start, end=end, level=L.FULL)
+        .values("region_path", *LEVEL_DIMS[level])
+        .annotate(**sums())
+        .order_by()
+    )
 
 
 def _materialise(start: datetime, end: datetime) -> None:
-    _insert(Fact.objects.all(), start, end, 1)
+    """The period's FULL rows from the facts, then the other levels summed from those."""
+    _insert([(L.FULL, _from_facts(Fact.objects.all(), start, end, L.FULL))], start, end, 1)
+    coarse = [level for level in LEVEL_DIMS if level != L.FULL]
+    _insert([(level, _from_full(start, end, level)) for level in coarse], start, end, 1)
     CubePeriod.objects.create(start=start, end=end)
 
 
@@ -102,7 +140,8 @@ def apply(issue_ids, sign: int) -> None:
     materialised period. Call it holding the facts' lock, around replacing their facts."""
     facts = Fact.objects.filter(issue_id__in=list(issue_ids))
     for start, end in CubePeriod.objects.values_list("start", "end"):
-        _insert(facts, start, end, sign)
+        sources = [(level, _from_facts(facts, start, end, level)) for level in LEVEL_DIMS]
+        _insert(sources, start, end, sign)
 
 
 def rebuild(today: date | None = None) -> int:
@@ -119,3 +158,33 @@ def rebuild(today: date | None = None) -> int:
 def materialised() -> set[tuple[datetime, datetime]]:
     """The periods the cube holds. One query."""
     return set(CubePeriod.objects.values_list("start", "end"))
+
+
+def breakdowns(rows: QuerySet[FactCube], *, root: Region | None):
+    """The totals and the counts per value of every dimension from a period's rows of the
+    coarse levels (`rows`, narrowed to the jurisdiction and the region): the totals and the
+    regions from the REGION rows, each other dimension from the rows of its level. One query
+    of a few hundred rows."""
+    _sql, region = metrics.region_prefix(FactCube, root)
+    grouped = (
+        rows.filter(level__lt=L.FULL)
+        .annotate(g_region=region)
+        .values("level", "g_region", *DIMS)
+        .annotate(**sums())
+        .order_by()
+    )
+    totals = dict.fromkeys(KEYS, 0)
+    per: dict[str, dict[object, dict[str, int]]] = {d: {} for d in metrics.DIMENSIONS}
+    dim_of = {level: dim for dim, level in LEVEL_OF.items()}
+    for row in grouped:
+        counts = metrics.counts_of(row)
+        if row["level"] == L.REGION:
+            targets = [totals, per["region"].setdefault(row["g_region"], dict.fromkeys(KEYS, 0))]
+        else:
+            dim = dim_of[row["level"]]
+            value = row[LEVEL_DIMS[row["level"]][0]]
+            targets = [per[dim].setdefault(value, dict.fromkeys(KEYS, 0))]
+        for target in targets:
+            for k in KEYS:
+                target[k] += counts[k]
+    return totals, metrics.without_empty(per)

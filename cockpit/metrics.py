@@ -75,7 +75,7 @@ def aggregates(s, e) -> dict:
     return result
 
 
-def _clean(row: dict) -> dict[str, int]:
+def counts_of(row: dict) -> dict[str, int]:
     return {k: int(row.get(k) or 0) for k in (*COUNT_KEYS, *SUM_KEYS)}
 
 
@@ -226,7 +226,7 @@ def figures(facts: QuerySet[Fact], *, start: datetime, end: datetime) -> Figures
     """The counts of [start, end) over `facts` (already narrowed to jurisdiction and filters).
     One query."""
     row = facts.filter(_in_period(start, end)).aggregate(**aggregates(start, end))
-    return Figures(_clean(row))
+    return Figures(counts_of(row))
 
 
 DIMENSIONS = ("unit", "region", "industry", "category", "liaison")
@@ -245,6 +245,16 @@ def breakdown(
     return all_breakdowns(facts, start=start, end=end, root=root)[1][dim]
 
 
+def region_prefix(model, root: Region | None) -> tuple[str, RawSQL]:
+    """The SQL (and the expression) of the path of the child of `root` (or of the root region)
+    that a row's `region_path` lies in: what the region breakdown groups by."""
+    length = len(root.path) + Region.steplen if root is not None else Region.steplen
+    # The table and the length are ours: inlined, so the GROUP BY holds no parameters.
+    table = connection.ops.quote_name(model._meta.db_table)
+    region_sql = f'SUBSTRING({table}."region_path", 1, {int(length)})'
+    return region_sql, RawSQL(region_sql, ())  # noqa: S611 — no outside input
+
+
 def all_breakdowns(
     facts: QuerySet,
     *,
@@ -257,11 +267,7 @@ def all_breakdowns(
     facts — or, given `sums` (`cockpit.cube.sums()`), of the period's rollup rows, which carry
     the same dimension columns. On PostgreSQL the database sums per dimension (GROUPING
     SETS); elsewhere the scan is grouped by all five dimensions at once and summed here."""
-    length = len(root.path) + Region.steplen if root is not None else Region.steplen
-    # The table and the length are ours: inlined, so the GROUP BY holds no parameters.
-    table = connection.ops.quote_name(facts.model._meta.db_table)
-    region_sql = f'SUBSTRING({table}."region_path", 1, {int(length)})'
-    region = RawSQL(region_sql, ())  # noqa: S611 — no outside input: an int we computed
+    region_sql, region = region_prefix(facts.model, root)
     if sums is None:
         facts, sums = facts.filter(_in_period(start, end)), aggregates(start, end)
     qs = (
@@ -272,12 +278,12 @@ def all_breakdowns(
     )
     if connection.vendor == "postgresql":
         totals, per = _grouping_sets(qs, region_sql)
-        return totals, _without_empty(per)
+        return totals, without_empty(per)
     keys = (*COUNT_KEYS, *SUM_KEYS)
     totals = dict.fromkeys(keys, 0)
     per: dict[str, dict[object, dict[str, int]]] = {d: {} for d in DIMENSIONS}
     for row in qs:
-        counts = _clean(row)
+        counts = counts_of(row)
         for k in keys:
             totals[k] += counts[k]
         for dim in DIMENSIONS:
@@ -285,10 +291,10 @@ def all_breakdowns(
             target = per[dim].setdefault(value, dict.fromkeys(keys, 0))
             for k in keys:
                 target[k] += counts[k]
-    return totals, _without_empty(per)
+    return totals, without_empty(per)
 
 
-def _without_empty(per: dict[str, dict[object, dict[str, int]]]):
+def without_empty(per: dict[str, dict[object, dict[str, int]]]):
     """The breakdown rows that count something: a dimension value whose facts in the period
     meet no condition (or whose rollup rows cancel out) is left off."""
     return {
@@ -322,10 +328,10 @@ def _grouping_sets(qs: QuerySet, region_sql: str):
     for row in rows:
         dim = _GROUPING_OF[row["g_set"]]
         if dim is None:
-            totals = _clean(row)
+            totals = counts_of(row)
         else:
             value = row["g_region"] if dim == "region" else row[_DIM_FIELD[dim]]
-            per[dim][value] = _clean(row)
+            per[dim][value] = counts_of(row)
     return totals, per
 
 
@@ -360,7 +366,7 @@ def trend(
         .annotate(**aggregates(s, e))
         .order_by(f"{bucket}_start")
     )
-    return {r[f"{bucket}_start"]: _clean(r) for r in rows}
+    return {r[f"{bucket}_start"]: counts_of(r) for r in rows}
 
 
 def cube_trend(cube: QuerySet, *, bounds: list[tuple[datetime, datetime]], sums: dict) -> dict:
@@ -370,7 +376,7 @@ def cube_trend(cube: QuerySet, *, bounds: list[tuple[datetime, datetime]], sums:
     for start, end in bounds:
         which |= Q(start=start, end=end)
     rows = cube.filter(which).values("start").annotate(**sums).order_by("start")
-    return {r["start"]: _clean(r) for r in rows}
+    return {r["start"]: counts_of(r) for r in rows}
 
 
 def issue_ids_for(

@@ -117,17 +117,28 @@ class CubePeriod(models.Model):
 
 class FactCube(models.Model):
     """The counts of `cockpit.metrics.conditions` for one period [start, end), summed over the
-    facts of each combination of the five dimensions. DERIVED from `Fact` rows by
-    `cockpit.cube` (never written by anything else): a period is materialised in full, then
-    each refresh adds the difference its rebuilt issues made (rows of negative and positive
-    counts), and the nightly rebuild starts afresh. A period's figures are the SUM of its rows;
+    facts of each combination of dimensions of its `level`: the enterprise's region and, at
+    level FULL, the other four; at levels UNIT … LIAISON, that one of them; at REGION, none
+    (the dimensions a level leaves out are NULL). DERIVED from `Fact` rows by `cockpit.cube`
+    (never written by anything else): a period is materialised in full, then each refresh adds
+    the difference its rebuilt issues made (rows of negative and positive counts), and the
+    nightly rebuild starts afresh. A period's figures are the SUM of its rows of one level;
     `n_<key>` holds the count of `<key>`."""
+
+    class Level(models.IntegerChoices):
+        REGION = 0, _("辖区")
+        UNIT = 1, _("辖区×承办单位")
+        INDUSTRY = 2, _("辖区×行业")
+        CATEGORY = 3, _("辖区×诉求分类")
+        LIAISON = 4, _("辖区×联络员")
+        FULL = 5, _("全部维度")
 
     start = models.DateTimeField()
     end = models.DateTimeField()
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
     region_path = models.CharField(max_length=255)
     industry_root_id = models.IntegerField(null=True)
-    category_root_id = models.IntegerField()
+    category_root_id = models.IntegerField(null=True)
     unit_id = models.IntegerField(null=True)
     liaison_id = models.IntegerField(null=True)
 
@@ -153,10 +164,34 @@ class FactCube(models.Model):
     class Meta:
         verbose_name = _("驾驶舱汇总")
         verbose_name_plural = _("驾驶舱汇总")
-        indexes = [models.Index(fields=["start", "end"], name="cockpit_cube_period")]
+        indexes = [
+            models.Index(fields=["start", "end", "level"], name="cockpit_cube_period"),
+            # A filtered page reads the FULL rows of one dimension value.
+            models.Index(
+                fields=["start", "end", "unit_id"], condition=Q(level=5), name="cube_unit"
+            ),
+            models.Index(
+                fields=["start", "end", "liaison_id"], condition=Q(level=5), name="cube_liaison"
+            ),
+            models.Index(
+                fields=["start", "end", "category_root_id"],
+                condition=Q(level=5),
+                name="cube_category",
+            ),
+            models.Index(
+                fields=["start", "end", "industry_root_id"],
+                condition=Q(level=5),
+                name="cube_industry",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__gte=0, level__lte=5), name="cube_level_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.start:%Y-%m-%d} ~ {self.end:%Y-%m-%d} {self.region_path}"
+        return f"{self.start:%Y-%m-%d} ~ {self.end:%Y-%m-%d} {self.level} {self.region_path}"
 
 
 class RollupState(models.Model):

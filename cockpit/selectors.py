@@ -91,6 +91,11 @@ class Filters:
             qs = qs.filter(liaison_id=self.liaison.pk)
         return qs
 
+    @property
+    def narrowed(self) -> bool:
+        """Whether a filter other than the region applies (the rollup's FULL rows are read)."""
+        return any(v is not None for v in (self.industry, self.category, self.unit, self.liaison))
+
     def issues(self) -> QuerySet[Issue]:
         """The same narrowing on issues (current values), for the lists."""
         qs = Issue.objects.filter(paths_q("enterprise__region__path", self.paths))
@@ -204,11 +209,13 @@ class Cockpit:
     @cached_property
     def _grouped(self):
         start, end = self.period.start, self.period.end
+        root = self.filters.root
         if (start, end) in self.cubed:
             rows = self._cube_rows().filter(start=start, end=end)
-            return metrics.all_breakdowns(
-                rows, start=start, end=end, root=self.filters.root, sums=cube.sums()
-            )
+            if not self.filters.narrowed:
+                return cube.breakdowns(rows, root=root)
+            rows = rows.filter(level=FactCube.Level.FULL)
+            return metrics.all_breakdowns(rows, start=start, end=end, root=root, sums=cube.sums())
         return metrics.all_breakdowns(self.facts, start=start, end=end, root=self.filters.root)
 
     @cached_property
@@ -275,7 +282,9 @@ class Cockpit:
         buckets = trend_buckets(self.period, bucket, TREND_BUCKETS)
         bounds = [bucket_bounds(self.period, day, following) for day, following in buckets]
         if all(b in self.cubed for b in bounds):
-            counts = metrics.cube_trend(self._cube_rows(), bounds=bounds, sums=cube.sums())
+            level = FactCube.Level.FULL if self.filters.narrowed else FactCube.Level.REGION
+            rows = self._cube_rows().filter(level=level)
+            counts = metrics.cube_trend(rows, bounds=bounds, sums=cube.sums())
         else:
             counts = metrics.trend(
                 self.facts, first=bounds[0][0], end=self.period.end, bucket=bucket

@@ -13,6 +13,7 @@ from cockpit import cube, facts, metrics
 from cockpit.models import CubePeriod, FactCube
 from cockpit.periods import Period, preset_period
 from cockpit.recompute import recompute
+from enterprises.models import Enterprise, Industry
 from tests.cockpit.conftest import TZ
 from tests.cockpit.test_figures import cockpit_of
 
@@ -76,7 +77,11 @@ def test_the_rollup_holds_the_presets_and_their_trend_buckets(scenario, world):
 
 
 def test_the_rollup_gives_the_facts_figures_then_and_after_refreshes(scenario, world):
-    # given: the rollup built on 2026-03-16, when half the scenario had happened
+    # given: an industry for one enterprise, and the rollup built on 2026-03-16, when half the
+    # scenario had happened
+    section = Industry.objects.filter(parent__isnull=True).first()
+    assert section is not None
+    Enterprise.objects.filter(pk=world.ent_a.pk).update(industry=section)
     scenario.run_until(datetime(2026, 3, 16, tzinfo=TZ))
     facts.refresh(sync_cube=False)
     cube.sync(TODAY)
@@ -91,6 +96,10 @@ def test_the_rollup_gives_the_facts_figures_then_and_after_refreshes(scenario, w
     assert FactCube.objects.filter(n_accepted__lt=0).exists()  # the old counts taken away
     _assert_cube_equals_facts(world.leader)
     _assert_cube_equals_facts(world.leader, unit=world.street_unit)
+    _assert_cube_equals_facts(world.leader, region=world.street)
+    _assert_cube_equals_facts(world.leader, category=scenario.cats.parent)
+    _assert_cube_equals_facts(world.leader, liaison=world.liaison)
+    _assert_cube_equals_facts(world.leader, industry=section)
     _assert_cube_equals_facts(world.far_leader)
     district = [i.pk for k, i in scenario.issues.items() if k != 33]
     for period in PRESETS:
