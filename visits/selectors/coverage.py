@@ -22,6 +22,7 @@ from django.db.models import (
     Count,
     DateTimeField,
     Exists,
+    F,
     Func,
     Max,
     Min,
@@ -162,10 +163,23 @@ def _assigned_enterprises(*, user: User, officer: User | None = None) -> QuerySe
 
 
 def _counts(qs: QuerySet[Enterprise], *, start: date, end: date, today: date) -> dict:
+    """Assigned, visited in [start, end] and overdue today among `qs`. One query; the visited
+    and the recently visited enterprises are each a set the database builds once (an
+    uncorrelated subquery), not a probe per enterprise."""
+    done = Visit.objects.filter(status=Visit.Status.DONE)
+    visited = done.filter(
+        happened_at__gte=_start_of(start), happened_at__lt=_start_of(end + timedelta(days=1))
+    ).values("enterprise_id")
+    # The same threshold as `_overdue`, with the frequency taken from the visit's enterprise.
+    threshold = DaysBefore(
+        Value(_start_of(today + timedelta(days=1)), output_field=DateTimeField()),
+        F("enterprise__visit_frequency_days"),
+    )
+    recent = done.filter(happened_at__gte=threshold).values("enterprise_id")
     return qs.aggregate(
         assigned=Count("pk"),
-        visited=Count("pk", filter=Q(_visited_in(start, end))),
-        overdue=Count("pk", filter=_overdue(today)),
+        visited=Count("pk", filter=Q(pk__in=visited)),
+        overdue=Count("pk", filter=~Q(pk__in=recent)),
     )
 
 
