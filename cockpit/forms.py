@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from html import escape
 
 from django import forms
 from django.db.models import Q
 from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -28,15 +28,12 @@ class QuickSelect(forms.Select):
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
         chosen = "" if value is None else str(value)
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (v, mark_safe(" selected") if str(v) == chosen else "", label)
-                for v, label in ((str(o[0]), o[1]) for o in self.choices)
-            ),
-        )
-        return format_html("<select{}>{}</select>", flatatt(final), options)
+        options = []
+        for choice, label in self.choices:
+            v = str(choice)
+            selected = " selected" if v == chosen else ""
+            options.append(f'<option value="{escape(v)}"{selected}>{escape(str(label))}</option>')
+        return mark_safe(f"<select{flatatt(final)}>{''.join(options)}</select>")  # noqa: S308 — every value is escaped
 
 
 def _paths_q(lookup: str, paths) -> Q:
@@ -50,7 +47,9 @@ class CockpitFilterForm(forms.Form):
     """Period and filters. Choices are limited to the leader's jurisdiction (`paths`), so a
     region, unit or liaison outside it is refused as an invalid choice."""
 
-    period = forms.ChoiceField(label=_("统计周期"), choices=PRESETS, required=False)
+    period = forms.ChoiceField(
+        label=_("统计周期"), choices=PRESETS, required=False, widget=QuickSelect
+    )
     start = forms.DateField(
         label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -58,25 +57,39 @@ class CockpitFilterForm(forms.Form):
         label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     region = forms.ModelChoiceField(
-        label=_("辖区"), queryset=Region.objects.none(), required=False, empty_label=_("全部辖区")
+        label=_("辖区"),
+        queryset=Region.objects.none(),
+        required=False,
+        empty_label=_("全部辖区"),
+        widget=QuickSelect,
     )
     industry = forms.ModelChoiceField(
         label=_("行业"),
         queryset=Industry.objects.filter(parent__isnull=True),
         required=False,
         empty_label=_("全部行业"),
+        widget=QuickSelect,
     )
     category = forms.ModelChoiceField(
         label=_("诉求分类"),
         queryset=Category.objects.filter(parent__isnull=True),
         required=False,
         empty_label=_("全部分类"),
+        widget=QuickSelect,
     )
     unit = forms.ModelChoiceField(
-        label=_("承办单位"), queryset=Unit.objects.none(), required=False, empty_label=_("全部单位")
+        label=_("承办单位"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("全部单位"),
+        widget=QuickSelect,
     )
     liaison = forms.ModelChoiceField(
-        label=_("联络员"), queryset=User.objects.none(), required=False, empty_label=_("全部联络员")
+        label=_("联络员"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("全部联络员"),
+        widget=QuickSelect,
     )
 
     def __init__(self, *args, paths: tuple[str, ...], **kwargs):
@@ -88,15 +101,17 @@ class CockpitFilterForm(forms.Form):
         self.fields["region"].label_from_instance = lambda r: "　" * (r.depth - 1) + r.name
         self.fields["unit"].queryset = (
             Unit.objects.filter(_paths_q("region__path", paths), is_active=True)
-            .select_related("region")
+            .only("pk", "name", "short_name")
             .order_by("region__path", "name")
         )
         liaisons = RoleMembership.objects.active().filter(
             _paths_q("region__path", paths), role=Role.LIAISON
         )
-        self.fields["liaison"].queryset = User.objects.filter(
-            pk__in=liaisons.values("user_id")
-        ).order_by("username")
+        self.fields["liaison"].queryset = (
+            User.objects.filter(pk__in=liaisons.values("user_id"))
+            .only("pk", "username", "display_name")
+            .order_by("username")
+        )
         for field in self.fields.values():
             css = (
                 "form-select form-select-sm"
