@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -77,28 +79,34 @@ def _pct(value) -> str:
     return "—" if value is None else f"{value:g}%"
 
 
+_CELL = (
+    '<td class="text-end">{} <small class="text-muted"><a href="{}">{}</a>/'
+    '<a href="{}">{}</a></small></td>'
+)
+
+
 def _table(cockpit, dim: str, links: DrillLinks) -> list[dict]:
-    """A breakdown's first rows, every cell ready to print (value, fraction, links): built
+    """A breakdown's first rows, every rate cell already HTML (value, fraction, links): built
     here rather than in the template, where thousands of lookups cost more than the query."""
     rows = []
     for r in cockpit.breakdowns[dim][:TABLE_ROWS]:
         f = r.figures
-        cells = [
-            {
-                "value": _pct(f.rates[rate.key]),
-                "num": f[rate.num_key],
-                "den": f[rate.den_key],
-                "num_url": links.url(rate.num_key, r.param),
-                "den_url": links.url(rate.den_key, r.param),
-            }
+        cells = "".join(
+            _CELL.format(
+                escape(_pct(f.rates[rate.key])),
+                escape(links.url(rate.num_key, r.param)),
+                int(f[rate.num_key]),
+                escape(links.url(rate.den_key, r.param)),
+                int(f[rate.den_key]),
+            )
             for rate in metrics.RATES
-        ]
+        )
         rows.append(
             {
                 "label": r.label,
                 "accepted": f["accepted"],
                 "accepted_url": links.url("accepted", r.param),
-                "cells": cells,
+                "cells": mark_safe(cells),  # noqa: S308 — every value above is escaped or an int
             }
         )
     return rows
