@@ -117,3 +117,23 @@ def test_a_period_before_anything_counts_nothing(scenario, world):
 
     assert set(figures.counts.values()) == {0}
     assert figures.rates["done_rate"] is None
+
+
+def test_the_lists_hold_the_first_issues_of_each_condition_and_their_counts(scenario, world):
+    from issues.models import Issue
+
+    cockpit = cockpit_of(world.leader)
+    district = Issue.objects.filter(enterprise__region__path__startswith=world.district.path)
+    expected = {
+        "overdue": district.overdue(cockpit.now),
+        "escalated": district.open().filter(supervision_level__gte=3),
+        "reworked": district.open().filter(rework_count__gt=0),
+    }
+
+    lists = cockpit.lists
+
+    for key, qs in expected.items():
+        order = ("-supervision_level", "registered_at", "pk")
+        assert lists[key]["rows"] == list(qs.order_by(*order)[:10]), key
+        assert lists[key]["count"] == qs.count(), key
+    assert lists["overdue"]["count"] > 0 and lists["reworked"]["count"] > 0
