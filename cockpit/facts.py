@@ -320,7 +320,8 @@ def _state(*, wait: bool = True) -> RollupState | None:
 
 
 def rebuild_all() -> dict:
-    """Rebuild every fact from the events (the command and the nightly beat). Idempotent."""
+    """Rebuild every fact from the events, then the rollup from the facts (the command and the
+    nightly beat). Idempotent."""
     with transaction.atomic():
         state = _state()
         last = IssueEvent.objects.aggregate(m=Max("pk"))["m"] or 0
@@ -342,7 +343,7 @@ def rebuild_all() -> dict:
                 facts.extend(facts_for_issue(dims[issue_id], events))
             _insert(facts)
             count += len(facts)
-        from cockpit import cube
+        from cockpit import cube  # here: cube imports this module through cockpit.periods
 
         cube.rebuild()
         state.last_event_id = last

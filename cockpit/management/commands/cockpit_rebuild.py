@@ -1,4 +1,4 @@
-"""Rebuild the cockpit's derived facts from the issue timeline."""
+"""Rebuild the cockpit's derived facts from the issue timeline, and its rollup from the facts."""
 
 import json
 
@@ -8,7 +8,7 @@ from cockpit.facts import rebuild_all
 
 
 class Command(BaseCommand):
-    help = "Rebuild the cockpit's facts from the IssueEvent timeline (idempotent)."
+    help = "Rebuild the cockpit's facts from the IssueEvent timeline and its rollup (idempotent)."
 
     def handle(self, *args, **options):
         self.stdout.write(json.dumps(rebuild_all()))
