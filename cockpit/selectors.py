@@ -101,6 +101,19 @@ class Filters:
         """Whether a filter other than the region applies (the rollup's FULL rows are read)."""
         return any(v is not None for v in (self.industry, self.category, self.unit, self.liaison))
 
+    @property
+    def rollup_level(self) -> int:
+        """The coarsest rollup level whose rows carry every chosen filter: REGION with none but
+        the region, that dimension's level with one other, FULL with more."""
+        chosen = [
+            d for d in ("industry", "category", "unit", "liaison") if getattr(self, d) is not None
+        ]
+        if not chosen:
+            return FactCube.Level.REGION
+        if len(chosen) == 1:
+            return cube.LEVEL_OF[chosen[0]]
+        return FactCube.Level.FULL
+
     def issues(self) -> QuerySet[Issue]:
         """The same narrowing on issues (current values), for the lists."""
         qs = Issue.objects.filter(paths_q("enterprise__region__path", self.paths))
@@ -288,8 +301,7 @@ class Cockpit:
         buckets = trend_buckets(self.period, bucket, TREND_BUCKETS)
         bounds = [bucket_bounds(self.period, day, following) for day, following in buckets]
         if all(b in self.cubed for b in bounds):
-            level = FactCube.Level.FULL if self.filters.narrowed else FactCube.Level.REGION
-            rows = self._cube_rows().filter(level=level)
+            rows = self._cube_rows().filter(level=self.filters.rollup_level)
             counts = metrics.cube_trend(rows, bounds=bounds, sums=cube.sums())
         else:
             counts = metrics.trend(
