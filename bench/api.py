@@ -13,7 +13,6 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -21,23 +20,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.benchdb import fresh_database_url  # noqa: E402
+from bench.benchdb import fresh_database_url, start_django  # noqa: E402
 
 ISSUES = int(os.environ.get("BENCH_ISSUES", "20000"))
 ORDERS = int(os.environ.get("BENCH_ORDERS", "100"))
 
 
-os.environ["DATABASE_URL"] = fresh_database_url("qq_bench_api")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
-os.environ["DEBUG"] = "0"
-os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-os.environ["MEDIA_ROOT"] = tempfile.mkdtemp()
-os.environ["LOG_LEVEL"] = "WARNING"
-os.environ["API_THROTTLE_RATE"] = "1000000/min"
-
-import django  # noqa: E402
-
-django.setup()
+start_django(fresh_database_url("qq_bench_api"), API_THROTTLE_RATE="1000000/min")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

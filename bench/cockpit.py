@@ -1,6 +1,6 @@
 """Benchmark: the leaders' cockpit at city scale — 200,000 issues on PostgreSQL.
 
-Standalone: recreates its own database (BENCH_DB, default `qq_c12`) on the server of
+Standalone: recreates its own database (BENCH_DB, default `qq_bench_cockpit`) on the server of
 DATABASE_URL, writes a year of a city's work with COPY — 20,000 enterprises, 200,000 issues and
 their event timelines, as the workflow writes them — rebuilds the cockpit's facts from the
 events with the product's own `cockpit.facts.rebuild_all` (facts and rollup), then times the
@@ -17,16 +17,14 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.benchdb import recreate_database  # noqa: E402
+from bench.benchdb import city_database_url, start_django  # noqa: E402
 from bench.generate import issues_and_events, world  # noqa: E402
 
 ISSUES = int(os.environ.get("BENCH_ISSUES", "200000"))
@@ -34,27 +32,7 @@ ENTERPRISES = max(ISSUES // 10, 100)
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 
 
-def _database_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit("bench/cockpit.py measures PostgreSQL: set DATABASE_URL=postgres://…")
-    parts = urlsplit(url)
-    name = os.environ.get("BENCH_DB", "qq_c12")
-    if os.environ.get("BENCH_REUSE") == "1":  # time the page on the data set already there
-        return urlunsplit(parts._replace(path=f"/{name}"))
-    return recreate_database(url, name)
-
-
-os.environ["DATABASE_URL"] = _database_url()
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
-os.environ["DEBUG"] = "0"
-os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-os.environ["MEDIA_ROOT"] = tempfile.mkdtemp()
-os.environ["LOG_LEVEL"] = "WARNING"
-
-import django  # noqa: E402
-
-django.setup()
+start_django(city_database_url("qq_bench_cockpit"))
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402

@@ -25,12 +25,10 @@ functions expect Django to be set up already (the script's `main` does that itse
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import random
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -62,33 +60,6 @@ ACK_LIMIT = timedelta(days=1)
 RESOLVE_LIMIT = timedelta(days=15)
 REVISIT_LIMIT = timedelta(days=5)
 WARN_BEFORE = timedelta(hours=4)
-
-
-def _copy(table: str, columns: list[str], rows) -> None:
-    from django.db import connection
-
-    buffer = io.StringIO()
-    for row in rows:
-        buffer.write("\t".join(_text(v) for v in row))
-        buffer.write("\n")
-    buffer.seek(0)
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(
-            f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT text)", buffer
-        )
-
-
-def _text(value) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return f"{int(value.total_seconds())} seconds"
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
 
 
 def credit_code(n: int) -> str:
@@ -329,6 +300,7 @@ def issues_and_events(w: dict, issues: int = ISSUES) -> tuple[int, int]:
     from django.db import connection
     from django.utils import timezone
 
+    from crm.lib.pgcopy import copy_rows  # after Django is set up
     from issues.models import Issue, IssueClock, IssueEvent
 
     now = timezone.now()
@@ -365,9 +337,9 @@ def issues_and_events(w: dict, issues: int = ISSUES) -> tuple[int, int]:
     issue_rows, event_rows, clock_rows = [], [], []
 
     def flush() -> None:
-        _copy(Issue._meta.db_table, issue_cols, issue_rows)
-        _copy(IssueEvent._meta.db_table, event_cols, event_rows)
-        _copy(IssueClock._meta.db_table, clock_cols, clock_rows)
+        copy_rows(Issue._meta.db_table, issue_cols, issue_rows)
+        copy_rows(IssueEvent._meta.db_table, event_cols, event_rows)
+        copy_rows(IssueClock._meta.db_table, clock_cols, clock_rows)
         issue_rows.clear()
         event_rows.clear()
         clock_rows.clear()
@@ -433,6 +405,7 @@ def visits(w: dict, count: int = VISITS) -> int:
     from django.db import connection
     from django.utils import timezone
 
+    from crm.lib.pgcopy import copy_rows  # after Django is set up
     from visits.models import Visit, VisitOfficer
 
     now = timezone.now()
@@ -487,10 +460,10 @@ def visits(w: dict, count: int = VISITS) -> int:
         )
         officer_rows.append([i, liaison, True])
         if len(visit_rows) >= CHUNK:
-            _copy(Visit._meta.db_table, visit_cols, visit_rows)
+            copy_rows(Visit._meta.db_table, visit_cols, visit_rows)
             visit_rows.clear()
-    _copy(Visit._meta.db_table, visit_cols, visit_rows)
-    _copy(VisitOfficer._meta.db_table, officer_cols, officer_rows)
+    copy_rows(Visit._meta.db_table, visit_cols, visit_rows)
+    copy_rows(VisitOfficer._meta.db_table, officer_cols, officer_rows)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT setval(pg_get_serial_sequence('{Visit._meta.db_table}', 'id'), %s)", [count]
@@ -566,27 +539,10 @@ def history(w: dict) -> dict:
 def configure(default_db: str) -> str:
     """Point Django at a fresh (or, with BENCH_REUSE=1, the existing) bench database and set it
     up; the database's name."""
-    from urllib.parse import urlsplit, urlunsplit
+    from bench.benchdb import city_database_url, start_django
 
-    from bench.benchdb import recreate_database
-
-    url = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
-    if not url.startswith("postgres"):
-        sys.exit("the city data set is for PostgreSQL: set DATABASE_URL=postgres://…")
-    name = os.environ.get("BENCH_DB", default_db)
-    if os.environ.get("BENCH_REUSE") == "1":
-        os.environ["DATABASE_URL"] = urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-    else:
-        os.environ["DATABASE_URL"] = recreate_database(url, name)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
-    os.environ["DEBUG"] = "0"
-    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-    os.environ["MEDIA_ROOT"] = tempfile.mkdtemp()
-    os.environ["LOG_LEVEL"] = "WARNING"
-    import django
-
-    django.setup()
-    return name
+    start_django(city_database_url(default_db))
+    return os.environ.get("BENCH_DB", default_db)
 
 
 def generate() -> dict:

@@ -14,7 +14,6 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -22,22 +21,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.benchdb import fresh_database_url  # noqa: E402
+from bench.benchdb import fresh_database_url, start_django  # noqa: E402
 
 ENTERPRISES = int(os.environ.get("BENCH_ENTERPRISES", "20000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "20"))
 
 
-os.environ["DATABASE_URL"] = fresh_database_url("qq_bench_policies")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
-os.environ["DEBUG"] = "0"
-os.environ["MEDIA_ROOT"] = tempfile.mkdtemp()
-os.environ["LOG_LEVEL"] = "WARNING"
-os.environ["CELERY_BROKER_URL"] = "memory://"  # publishing queues a task nobody runs here
-
-import django  # noqa: E402
-
-django.setup()
+# publishing queues a task nobody runs here
+start_django(fresh_database_url("qq_bench_policies"), CELERY_BROKER_URL="memory://")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

@@ -15,28 +15,18 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.benchdb import fresh_database_url  # noqa: E402
+from bench.benchdb import fresh_database_url, start_django  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_ROWS", "300"))
 
 
-os.environ["DATABASE_URL"] = fresh_database_url("qq_bench")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
-os.environ["DEBUG"] = "0"
-os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-os.environ["MEDIA_ROOT"] = tempfile.mkdtemp()
-os.environ["LOG_LEVEL"] = "WARNING"
-
-import django  # noqa: E402
-
-django.setup()
+start_django(fresh_database_url("qq_bench"))
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

@@ -15,7 +15,6 @@ from the current rows, as DESIGN §10 says the filters apply.
 
 from __future__ import annotations
 
-import io
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from cockpit.models import Fact, RollupState
+from crm.lib.pgcopy import copy_rows
 from issues.models import Issue, IssueEvent
 
 logger = logging.getLogger(__name__)
@@ -233,26 +233,11 @@ def _insert(facts: list[Fact]) -> None:
         Fact.objects.bulk_create(facts, batch_size=5000)
         return
     fields = [f for f in Fact._meta.concrete_fields if f.attname != "id"]
-    buffer = io.StringIO()
-    for fact in facts:
-        buffer.write("\t".join(_copy_text(getattr(fact, f.attname)) for f in fields))
-        buffer.write("\n")
-    buffer.seek(0)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(
-            f"COPY {Fact._meta.db_table} ({columns}) FROM STDIN WITH (FORMAT text)", buffer
-        )
-
-
-def _copy_text(value) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
+    copy_rows(
+        Fact._meta.db_table,
+        [f.column for f in fields],
+        ([getattr(fact, f.attname) for f in fields] for fact in facts),
+    )
 
 
 def _dims(issue_ids) -> dict[int, IssueDims]:
