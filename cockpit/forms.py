@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from html import escape
 
 from django import forms
 from django.db.models import Q
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, Role, RoleMembership, Unit, User
@@ -18,22 +15,6 @@ from enterprises.models import Industry
 from issues.models import Category
 
 MAX_DAYS = 3 * 366  # a custom period longer than this is refused
-
-
-class QuickSelect(forms.Select):
-    """A <select> rendered in Python: the cockpit's filters list hundreds of people and units,
-    and Django renders each option through a template."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        final = self.build_attrs(self.attrs, attrs)
-        final["name"] = name
-        chosen = "" if value is None else str(value)
-        options = []
-        for choice, label in self.choices:
-            v = str(choice)
-            selected = " selected" if v == chosen else ""
-            options.append(f'<option value="{escape(v)}"{selected}>{escape(str(label))}</option>')
-        return mark_safe(f"<select{flatatt(final)}>{''.join(options)}</select>")  # noqa: S308 — every value is escaped
 
 
 def _paths_q(lookup: str, paths) -> Q:
@@ -47,9 +28,7 @@ class CockpitFilterForm(forms.Form):
     """Period and filters. Choices are limited to the leader's jurisdiction (`paths`), so a
     region, unit or liaison outside it is refused as an invalid choice."""
 
-    period = forms.ChoiceField(
-        label=_("统计周期"), choices=PRESETS, required=False, widget=QuickSelect
-    )
+    period = forms.ChoiceField(label=_("统计周期"), choices=PRESETS, required=False)
     start = forms.DateField(
         label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -61,35 +40,30 @@ class CockpitFilterForm(forms.Form):
         queryset=Region.objects.none(),
         required=False,
         empty_label=_("全部辖区"),
-        widget=QuickSelect,
     )
     industry = forms.ModelChoiceField(
         label=_("行业"),
         queryset=Industry.objects.filter(parent__isnull=True),
         required=False,
         empty_label=_("全部行业"),
-        widget=QuickSelect,
     )
     category = forms.ModelChoiceField(
         label=_("诉求分类"),
         queryset=Category.objects.filter(parent__isnull=True),
         required=False,
         empty_label=_("全部分类"),
-        widget=QuickSelect,
     )
     unit = forms.ModelChoiceField(
         label=_("承办单位"),
         queryset=Unit.objects.none(),
         required=False,
         empty_label=_("全部单位"),
-        widget=QuickSelect,
     )
     liaison = forms.ModelChoiceField(
         label=_("联络员"),
         queryset=User.objects.none(),
         required=False,
         empty_label=_("全部联络员"),
-        widget=QuickSelect,
     )
 
     def __init__(self, *args, paths: tuple[str, ...], **kwargs):

@@ -1,6 +1,7 @@
 """Browser tests: Playwright driving Debian's /usr/bin/chromium (never a downloaded browser).
 
-Each test gets a fresh live server whose database holds the demo data (`seed_demo`), and logs in
+Each test gets a fresh live server whose database holds the demo data (`seed_demo`; on
+PostgreSQL a copy of the first test's seed, see `demo`), and logs in
 as the demo people, as a real user would. Screenshots go to test-artifacts/screenshots/.
 """
 
