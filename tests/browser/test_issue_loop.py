@@ -61,7 +61,7 @@ def open_issue(page, issue_id):
 def expect_state(page, label):
     # A locator assertion, not wait_for_function: the pages' CSP forbids eval, which Playwright's
     # predicate needs once the page has navigated under it.
-    expect(page.get_by_test_id("issue-state")).to_have_text(label)
+    expect(page.get_by_test_id("issue-state")).to_have_text(label, timeout=15_000)
 
 
 def do_action(page, name):
@@ -69,7 +69,18 @@ def do_action(page, name):
 
 
 def submit(page, name):
-    page.get_by_test_id(f"form-{name}").get_by_role("button", name="提交").click()
+    """Submit an action's form and wait for the server's answer (htmx swaps it in), so a slow
+    answer is waited for and a refused one fails here with the form's errors, not later as a
+    state that did not change."""
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and f"/{name}/" in r.url, timeout=30_000
+    ) as answer:
+        page.get_by_test_id(f"form-{name}").get_by_role("button", name="提交").click()
+    response = answer.value
+    assert response.ok, f"{name}: HTTP {response.status}"
+    if 'data-testid="form-error"' in (body := response.text()) or "invalid-feedback" in body:
+        errors = page.locator(".invalid-feedback, .alert-danger").all_inner_texts()
+        raise AssertionError(f"{name} was refused: {errors}")
 
 
 def test_an_issue_runs_the_whole_closed_loop(page_factory):
