@@ -93,6 +93,11 @@ def demo(transactional_db, settings):
 
 @pytest.fixture
 def page_factory(browser, live_server, demo):
+    from playwright.sync_api import expect
+
+    # Locator assertions wait as long as actions do (their own default is 5 s, too short for
+    # CI's two cores while a notification fan-out runs inside the request).
+    expect.set_options(timeout=15_000)
     contexts = []
 
     def make(*, width: int = 1280, height: int = 800, locale: str = "zh-CN"):

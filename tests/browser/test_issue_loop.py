@@ -61,7 +61,7 @@ def open_issue(page, issue_id):
 def expect_state(page, label):
     # A locator assertion, not wait_for_function: the pages' CSP forbids eval, which Playwright's
     # predicate needs once the page has navigated under it.
-    expect(page.get_by_test_id("issue-state")).to_have_text(label, timeout=15_000)
+    expect(page.get_by_test_id("issue-state")).to_have_text(label)
 
 
 def do_action(page, name):
