@@ -11,13 +11,13 @@ from functools import cached_property
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Region, Role, Unit, User
-from accounts.scope import scope_for
+from accounts.scope import InSubquery, scope_for
 from cockpit import cube, metrics
 from cockpit.facts import local_midnight
 from cockpit.models import Bulletin, Fact, FactCube
@@ -115,10 +115,14 @@ class Filters:
         return FactCube.Level.FULL
 
     def issues(self) -> QuerySet[Issue]:
-        """The same narrowing on issues (current values), for the lists."""
-        qs = Issue.objects.filter(paths_q("enterprise__region__path", self.paths))
+        """The same narrowing on issues (current values), for the lists. The region by the
+        issue's own copy of its enterprise's region, compared by id with the subtree's regions:
+        no join, and the index on open issues by region serves it."""
+        subtree = paths_q("path", self.paths)
         if self.region is not None:
-            qs = qs.filter(enterprise__region__path__startswith=self.region.path)
+            subtree &= Q(path__startswith=self.region.path)
+        regions = Region.objects.filter(subtree).order_by().values("pk")
+        qs = Issue.objects.filter(InSubquery(F("region"), Subquery(regions)))
         if self.industry is not None:
             qs = qs.filter(
                 Q(enterprise__industry=self.industry)
@@ -252,6 +256,16 @@ class Cockpit:
         ).values_list("issue_id", flat=True)
 
     def breakdown(self, dim: str) -> list[Row]:
+        """The rows of one dimension (each computed once: one query for its names)."""
+        if dim not in self._breakdowns:
+            self._breakdowns[dim] = self._breakdown(dim)
+        return self._breakdowns[dim]
+
+    @cached_property
+    def _breakdowns(self) -> dict[str, list[Row]]:
+        return {}
+
+    def _breakdown(self, dim: str) -> list[Row]:
         counts = self._grouped[1][dim]
         names = _names(dim, counts)
         rows = []
@@ -281,7 +295,7 @@ class Cockpit:
             rate = metrics.RATE_BY_KEY[rate_key]
             eligible = [
                 r
-                for r in self.breakdowns["unit"]
+                for r in self.breakdown("unit")
                 if r.param and r.figures[rate.den_key] >= RANKING_MIN_COUNT
             ]
             ordered = sorted(eligible, key=lambda r: (-r.figures.rates[rate_key], r.label))

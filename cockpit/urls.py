@@ -7,6 +7,7 @@ app_name = "cockpit"
 urlpatterns = [
     path("", views.cockpit_page, name="index"),
     path("issues/", views.cockpit_drill, name="issues"),
+    path("table/", views.cockpit_table, name="table"),
     path("export.xlsx", views.cockpit_export, name="export"),
     path("screen/", views.screen_page, name="screen"),
     path("screen/panel/", views.screen_panel, name="screen_panel"),

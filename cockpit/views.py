@@ -53,7 +53,7 @@ def _as_of() -> object:
 
 
 def _chart_data(cockpit, trend) -> dict:
-    units = sorted(cockpit.breakdowns["unit"], key=lambda r: -r.figures["accepted"])[:10]
+    units = sorted(cockpit.breakdown("unit"), key=lambda r: -r.figures["accepted"])[:10]
     return {
         "labels": [p["label"] for p in trend],
         "accepted": [p["figures"]["accepted"] for p in trend],
@@ -89,7 +89,7 @@ def _table(cockpit, dim: str, links: DrillLinks) -> list[dict]:
     """A breakdown's first rows, every rate cell already HTML (value, fraction, links): built
     here rather than in the template, where thousands of lookups cost more than the query."""
     rows = []
-    for r in cockpit.breakdowns[dim][:TABLE_ROWS]:
+    for r in cockpit.breakdown(dim)[:TABLE_ROWS]:
         f = r.figures
         cells = "".join(
             _CELL.format(
@@ -136,13 +136,41 @@ def cockpit_page(request):
         "definitions": metrics,
         "min_count": RANKING_MIN_COUNT,
         "dimensions": labels,
+        # The first breakdown is on the page; the others load when their tab is opened
+        # (cockpit_table): the five tables were most of the page's bytes and render time.
         "breakdown_tables": [
-            (d, label, _table(cockpit, d, links), len(cockpit.breakdowns[d])) for d, label in labels
+            (d, label, *(_table_rows(cockpit, d, links) if n == 0 else (None, None)))
+            for n, (d, label) in enumerate(labels)
         ],
         "lists": [(k, LIST_TITLES[k], cockpit.lists[k]) for k in LIST_TITLES],
         "chart_data": _chart_data(cockpit, trend),
     }
     return render(request, "cockpit/index.html", context)
+
+
+def _table_rows(cockpit, dim: str, links: DrillLinks) -> tuple[list[dict], int]:
+    return _table(cockpit, dim, links), len(cockpit.breakdown(dim))
+
+
+@require_GET
+@login_required
+def cockpit_table(request):
+    """One breakdown table (`?dim=unit|region|…`) for the current filters: the content of a
+    tab of the page, fetched by htmx when the tab is first opened."""
+    _form, cockpit = _cockpit(request)
+    dim = request.GET.get("dim", "")
+    if dim not in DIMENSION_LABELS:
+        return HttpResponseBadRequest(_("未知的表格。"))
+    rows, total = _table_rows(cockpit, dim, DrillLinks(cockpit))
+    context = {
+        "cockpit": cockpit,
+        "rates": metrics.RATES,
+        "dim": dim,
+        "label": DIMENSION_LABELS[dim],
+        "rows": rows,
+        "total": total,
+    }
+    return render(request, "cockpit/_breakdown_table.html", context)
 
 
 @require_GET

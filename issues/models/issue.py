@@ -437,6 +437,36 @@ class Issue(models.Model):
                 condition=Q(state="dispatched"),
                 name="issue_running_ack_deadline",
             ),
+            # The cockpit's lists (overdue, escalated, reworked) of the issues still watched,
+            # in the lists' order, with every column they count or filter by: read from the
+            # index alone, in order, without visiting the wide rows.
+            models.Index(
+                fields=["-supervision_level", "registered_at", "id"],
+                include=[
+                    "region",
+                    "state",
+                    "ack_deadline",
+                    "resolve_deadline",
+                    "revisit_deadline",
+                    "rework_count",
+                    "lead_unit",
+                    "category",
+                    "liaison",
+                    "enterprise",
+                ],
+                condition=Q(
+                    state__in=[
+                        "new",
+                        "dispatched",
+                        "returned",
+                        "in_progress",
+                        "waiting_enterprise",
+                        "review",
+                        "resolved",
+                    ]
+                ),
+                name="issue_watch_order",
+            ),
         ]
 
     def __str__(self) -> str:

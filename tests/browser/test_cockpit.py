@@ -22,6 +22,13 @@ def test_a_leader_reads_the_cockpit_drills_down_and_copies_the_sentence(page_fac
     expect(page.get_by_test_id("copy-summary")).to_contain_text("已复制")
     shot(page, "cockpit-desktop")
 
+    # The region table loads when its tab is first opened.
+    assert page.get_by_test_id("table-region").count() == 0
+    page.get_by_test_id("tab-region").click()
+    expect(page.get_by_test_id("table-region").locator("tbody tr").first).to_be_visible()
+    assert page.get_by_test_id("table-region").locator("tbody a").count() > 0
+    shot(page, "cockpit-desktop-region-tab")
+
     accepted = page.get_by_test_id("figure-accepted").inner_text()
     page.get_by_test_id("figure-accepted").click()
     page.wait_for_load_state("networkidle")

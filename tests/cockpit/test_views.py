@@ -19,6 +19,7 @@ A = {"period": "custom", "start": "2026-03-02", "end": "2026-03-15"}
 URLS = [
     "/cockpit/",
     "/cockpit/issues/?metric=accepted",
+    "/cockpit/table/?dim=region",
     "/cockpit/export.xlsx",
     "/cockpit/screen/",
     "/cockpit/screen/panel/",
@@ -60,6 +61,21 @@ def test_the_leader_sees_the_figures_with_numerator_and_denominator(client, ran,
         "2026年3月2日至2026年3月15日走访企业0家，收集企业诉求31件，已解决16件，"
         "问题解决率51.6%，按时办结率87.5%，企业满意率95%"
     )
+
+
+def test_the_page_holds_the_first_table_and_a_tab_loads_each_other(client, ran, world):
+    client.force_login(world.leader)
+
+    page = client.get("/cockpit/", A).content.decode()
+    table = client.get("/cockpit/table/", {**A, "dim": "region"})
+
+    assert 'data-testid="table-unit"' in page and 'data-testid="table-region"' not in page
+    assert 'hx-get="/cockpit/table/?' in page
+    assert table.status_code == 200
+    rows = table.context["rows"]
+    assert world.street.name in [r["label"] for r in rows]
+    assert sum(r["accepted"] for r in rows) == 31  # the district's 受理量, split by region
+    assert client.get("/cockpit/table/", {**A, "dim": "nonsense"}).status_code == 400
 
 
 def test_every_number_drills_down_to_the_issues_it_counts(client, ran, world):
