@@ -68,7 +68,7 @@ def paginate(
     that grow with the city, where an exact count would cost more than the page); `parts`:
     see CappedPaginator."""
     if capped:
-        paginator = CappedPaginator(queryset, per_page, parts=parts)
+        paginator = CappedPaginator(queryset, per_page, cap=COUNT_CAP, parts=parts)
     else:
         paginator = Paginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))

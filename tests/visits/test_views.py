@@ -4,13 +4,16 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
+from crm.lib.pagination import CappedPaginator
 from tests.factories import AssignmentFactory, EnterpriseFactory
 from tests.visits.conftest import PNG_BYTES, make_visit
 from visits import services
 from visits.models import Visit
+from visits.selectors import visit_filterset, visit_list, visit_list_parts
 
 
 @pytest.fixture(autouse=True)
@@ -250,6 +253,44 @@ def test_the_list_costs_a_constant_number_of_queries(client, world, django_asser
     with django_assert_max_num_queries(10):
         response = client.get(reverse("visits:list"))
     assert len(response.context["page_obj"]) == 25
+
+
+def test_a_list_longer_than_the_cap_says_so_instead_of_counting_it_all(client, world, monkeypatch):
+    # given: 30 visits the dispatcher sees, and a cap of 26
+    monkeypatch.setattr("crm.lib.pagination.COUNT_CAP", 26)
+    for i in range(30):
+        make_visit(EnterpriseFactory(name=f"企业{i}", region=world.street), world.liaison)
+    client.force_login(world.dispatcher)
+    # when
+    response = client.get(reverse("visits:list"))
+    # then: the count stops at the cap, the pages go on, no link to a last page
+    page = response.context["page_obj"]
+    assert (page.paginator.capped, page.paginator.count_label) == (True, "26+")
+    html = response.content.decode()
+    assert "共 26+ 条，请缩小筛选范围" in html
+    assert "末页" not in html
+    assert len(page) == 25
+
+
+@pytest.mark.parametrize("who", ["dispatcher", "liaison", "handler", "deputy", "enterprise_user"])
+@pytest.mark.parametrize("cap", [1, 10])
+def test_the_list_counts_what_the_person_sees_up_to_the_cap(world, who, cap):
+    # given: visits of the district and of far away, one joined by the handler, two shareable
+    make_visit(world.ent_a, world.liaison)
+    make_visit(world.ent_a, world.liaison, confidentiality="shareable")
+    make_visit(world.ent_a, world.liaison, confidentiality="shareable", kind="phone")
+    make_visit(world.ent_b, world.deputy)
+    make_visit(world.ent_far, world.far_dispatcher, others=[world.handler])
+    user = getattr(world, who)
+    filterset = visit_filterset(user=user, data=QueryDict("status=done"))
+    # when: counted as the union of the parts (PostgreSQL) or as one query (SQLite)
+    visits = visit_list(user=user, filterset=filterset)
+    parts = visit_list_parts(user=user, filterset=filterset)
+    paginator = CappedPaginator(visits, 25, cap=cap, parts=parts)
+    # then
+    exact = visits.count()
+    assert paginator.count == min(exact, cap + 1)
+    assert paginator.capped == (exact > cap)
 
 
 def test_my_coverage_lists_overdue_enterprises_with_a_one_tap_log(client, world):

@@ -92,3 +92,29 @@ def test_an_ended_assignment_ends_the_liaisons_view_except_of_visits_they_joined
     assert _visible(world.liaison) == _ids(
         visits, "a_internal", "a_shareable", "a_planned_shareable"
     )
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        "admin",
+        "dispatcher",
+        "far_dispatcher",
+        "leader",
+        "liaison",
+        "resp_leader",
+        "handler",
+        "unit_head",
+        "deputy",
+        "enterprise_user",
+        "outsider",
+    ],
+)
+def test_the_visible_parts_unite_to_exactly_the_visible_visits(world, visits, who):
+    # given
+    user = getattr(world, who)
+    # when
+    parts = Visit.objects.visible_parts(user)
+    # then
+    united = set().union(*(set(p.values_list("pk", flat=True)) for p in parts))
+    assert united == _visible(user)

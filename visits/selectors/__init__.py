@@ -18,6 +18,7 @@ from visits.selectors.visits import (
     visit_get_for_user,
     visit_issues,
     visit_list,
+    visit_list_parts,
     visit_timeline_for_enterprise,
 )
 
@@ -37,5 +38,6 @@ __all__ = [
     "visit_get_for_user",
     "visit_issues",
     "visit_list",
+    "visit_list_parts",
     "visit_timeline_for_enterprise",
 ]

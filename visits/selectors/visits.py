@@ -23,7 +23,8 @@ def _with_people(qs: QuerySet[Visit]) -> QuerySet[Visit]:
 
 def _newest_first(qs: QuerySet[Visit]) -> QuerySet[Visit]:
     """By the visit's day — when it happened, or for plans and cancellations the day planned —
-    newest first, so that upcoming plans head the list (the same on SQLite and PostgreSQL)."""
+    newest first, so that upcoming plans head the list (the same on SQLite and PostgreSQL).
+    The index `visit_newest_first` holds this order: keep the two the same."""
     return qs.annotate(day=Coalesce(TruncDate("happened_at"), "planned_on")).order_by(
         F("day").desc(nulls_last=True), F("happened_at").desc(nulls_last=True), "-pk"
     )
@@ -34,12 +35,28 @@ def visit_filterset(*, user: User, data=None) -> VisitFilter:
     return VisitFilter(data=data, queryset=Visit.objects.visible_to(user), user=user)
 
 
-def visit_list(*, user: User, filters=None) -> QuerySet[Visit]:
-    """Visits `user` may see, filtered; newest first (plans by their date). A page of it costs
-    a constant number of queries (enterprise joined, officers prefetched)."""
-    filterset = visit_filterset(user=user, data=filters)
+def visit_list(
+    *, user: User, filters=None, filterset: VisitFilter | None = None
+) -> QuerySet[Visit]:
+    """Visits `user` may see, filtered by `filters` — or by `filterset`, the list's FilterSet
+    when the caller has built it already (`visit_filterset`); newest first (plans by their
+    date), the order of the index `visit_newest_first`. A page of it costs a constant number of
+    queries (enterprise joined, officers prefetched)."""
+    if filterset is None:
+        filterset = visit_filterset(user=user, data=filters)
     qs = filterset.qs if filterset.is_valid() else filterset.queryset
     return _newest_first(_with_people(qs))
+
+
+def visit_list_parts(*, user: User, filterset: VisitFilter) -> list[QuerySet[Visit]]:
+    """The list of `visit_list` filtered by `filterset` (from `visit_filterset`, with the same
+    data) as querysets whose union it is, one per reason `user` sees a visit
+    (`VisitQuerySet.visible_parts`): what the visit list counts."""
+    parts = Visit.objects.visible_parts(user)
+    # as `visit_list`: an unbound filterset filters nothing, invalid filters are ignored
+    if not filterset.is_bound or not filterset.is_valid():
+        return parts
+    return [filterset.filter_queryset(part) for part in parts]
 
 
 def visit_get_for_user(*, user: User, pk: int) -> Visit:

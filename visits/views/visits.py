@@ -32,6 +32,7 @@ from visits.selectors import (
     visit_get_for_user,
     visit_issues,
     visit_list,
+    visit_list_parts,
 )
 
 
@@ -52,7 +53,9 @@ def _recordable_visit(user, pk: int) -> Visit:
 @login_required
 def visit_list_view(request):
     filterset = visit_filterset(user=request.user, data=request.GET or None)
-    page = paginate(request, visit_list(user=request.user, filters=request.GET))
+    parts = visit_list_parts(user=request.user, filterset=filterset)
+    visits = visit_list(user=request.user, filterset=filterset)
+    page = paginate(request, visits, capped=True, parts=parts)
     return render(
         request,
         "visits/visit_list.html",
