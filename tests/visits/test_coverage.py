@@ -67,6 +67,18 @@ def test_an_officers_coverage_counts_visited_assigned_and_overdue(fixture):
     assert cov.percent == "40.0%"
 
 
+@pytest.mark.parametrize("few", [True, False])
+def test_both_ways_of_counting_give_the_hand_computed_figures(fixture, few):
+    # given: the liaison's five active enterprises (probed one by one, or as sets built once)
+    from visits.selectors.coverage import _assigned_enterprises, _counts
+
+    qs = _assigned_enterprises(user=fixture.liaison, officer=fixture.liaison)
+    # when
+    got = _counts(qs, start=START, end=END, today=TODAY, few=few)
+    # then
+    assert got == {"assigned": 5, "visited": 2, "overdue": 3}
+
+
 def test_the_overdue_list_names_the_enterprises_due_today_or_earlier(fixture):
     w = fixture
     due = overdue_for_officer(user=w.liaison, officer=w.liaison, today=TODAY)
