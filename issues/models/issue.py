@@ -119,8 +119,18 @@ def running_deadline_q(**lookups) -> Q:
 
 def warning_band_q(now) -> Q:
     """Issues inside the warning band of their running limit and not yet past it (the clock's
-    `warn_at` is the start of the band)."""
-    return Q(clock__warn_at__lte=now, clock__deadline__gt=now) & ~Q(clock__kind="")
+    `warn_at` is the start of the band). A subquery on the clock, not a join: an aggregate over
+    a unit's queue then probes the clocks of those issues by key instead of joining the table
+    of every clock."""
+    from issues.models.clock import IssueClock
+
+    return Q(
+        Exists(
+            IssueClock.objects.filter(
+                issue_id=OuterRef("pk"), warn_at__lte=now, deadline__gt=now
+            ).exclude(kind="")
+        )
+    )
 
 
 def unit_q(unit_ids, prefix: str = "") -> Q:
@@ -472,6 +482,23 @@ class Issue(models.Model):
                     ]
                 ),
                 name="issue_watch_order",
+            ),
+            # The dispatcher's home counts the open 办不成事 and escalated issues of a region
+            # (workbench.selectors.FLAGGED): a few hundred rows among tens of thousands open.
+            models.Index(
+                fields=["region"],
+                condition=Q(
+                    state__in=[
+                        "new",
+                        "dispatched",
+                        "returned",
+                        "in_progress",
+                        "waiting_enterprise",
+                        "review",
+                    ]
+                )
+                & (Q(source="bancheng") | Q(supervision_level__gte=3)),
+                name="issue_open_flagged",
             ),
         ]
 
