@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0003_policy_editor_role'),
         ('enterprises', '0003_seed_industries_tags'),
-        ('issues', '0009_cockpit_watch_index'),
+        ('issues', '0010_issue_list_order_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
