@@ -86,6 +86,15 @@ class IssueClock(models.Model):
                 condition=Q(next_check_at__isnull=False),
                 name="issueclock_due",
             ),
+            # The running clocks by deadline, with the start of their warning band: the issues
+            # in the band now (issues.models.issue.warning_band_q) are those ahead of `now`
+            # whose band has begun, read from this index.
+            models.Index(
+                fields=["deadline"],
+                include=["warn_at"],
+                condition=~Q(kind=""),
+                name="issueclock_band",
+            ),
         ]
 
     def __str__(self) -> str:

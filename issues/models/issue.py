@@ -119,18 +119,14 @@ def running_deadline_q(**lookups) -> Q:
 
 def warning_band_q(now) -> Q:
     """Issues inside the warning band of their running limit and not yet past it (the clock's
-    `warn_at` is the start of the band). A subquery on the clock, not a join: an aggregate over
-    a unit's queue then probes the clocks of those issues by key instead of joining the table
-    of every clock."""
+    `warn_at` is the start of the band). The issues in the band are one set the database builds
+    once from the running clocks whose deadline is still ahead (the index issueclock_band), not
+    a join with every clock nor a probe per issue: the handler's home counts it over a unit's
+    whole queue."""
     from issues.models.clock import IssueClock
 
-    return Q(
-        Exists(
-            IssueClock.objects.filter(
-                issue_id=OuterRef("pk"), warn_at__lte=now, deadline__gt=now
-            ).exclude(kind="")
-        )
-    )
+    in_band = IssueClock.objects.filter(warn_at__lte=now, deadline__gt=now).exclude(kind="")
+    return Q(pk__in=in_band.values("issue_id"))
 
 
 def unit_q(unit_ids, prefix: str = "") -> Q:

@@ -108,7 +108,7 @@ def test_the_handler_sees_the_queue_by_urgency_and_each_figure_opens_its_list(
         assert listed(client, figure.url) == figure.value, figure.key
 
 
-def test_the_handler_counts_what_is_due_today_and_in_the_warning_band(world, make_issue):
+def test_the_handler_counts_what_is_due_today_and_in_the_warning_band(client, world, make_issue):
     from issues.models import IssueClock
 
     issue = make_issue("in_progress")
@@ -117,8 +117,22 @@ def test_the_handler_counts_what_is_due_today_and_in_the_warning_band(world, mak
     IssueClock.objects.filter(issue=issue).update(
         warn_at=now - timedelta(hours=1), deadline=now + timedelta(minutes=5)
     )
-    got = figures(blocks_of(world.handler)["handler"])
+    # an issue past its deadline, one not yet warned and one whose clock is paused are not
+    # in the band
+    for warn, deadline, kind in [(-2, -1, "resolve"), (1, 2, "resolve"), (-1, 1, "")]:
+        other = make_issue("in_progress")
+        IssueClock.objects.filter(issue=other).update(
+            warn_at=now + timedelta(hours=warn),
+            deadline=now + timedelta(hours=deadline),
+            kind=kind,
+            next_check_at=None if not kind else now,
+        )
+    data = blocks_of(world.handler)["handler"]
+    got = figures(data)
     assert got["warning"] == 1
+    client.force_login(world.handler)
+    warning = next(f for f in data.figures if f.key == "warning")
+    assert listed(client, warning.url) == 1
     local_midnight = timezone.localtime(now).replace(hour=23, minute=59)
     assert got["today"] == (1 if now + timedelta(minutes=5) <= local_midnight else 0)
 
