@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, F, Q, When
+from django.db.models import Count, F, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +22,7 @@ from accounts.models import Role, User
 from accounts.scope import Scope
 from issues.filters import end_of_today, mine_q
 from issues.models import Issue
-from issues.models.issue import running_deadline_q, warning_band_q
+from issues.models.issue import running_deadline, running_deadline_q, warning_band_q
 from issues.workflow import OPEN_STATES, State
 
 ROWS = 5  # rows shown under a block's figures
@@ -80,25 +80,16 @@ def _tone(value: int, tone: str) -> str:
     return tone if value else ""
 
 
-def _running_deadline_order():
-    return Case(
-        When(state=State.DISPATCHED, then=F("ack_deadline")),
-        When(state__in=[State.RETURNED, State.IN_PROGRESS], then=F("resolve_deadline")),
-        When(state=State.RESOLVED, then=F("revisit_deadline")),
-        default=None,
-    )
-
-
 def _urgent_rows(qs, limit: int = ROWS) -> list[Issue]:
     """The `limit` issues of `qs` whose running deadline comes first. One query, in two steps:
     the ids (ordered and cut without the joins, which would otherwise be made for every issue
     of a long queue before the sort), then those rows with their joins."""
     order = (F("running").asc(nulls_last=True), "registered_at", "pk")
-    urgent = qs.annotate(running=_running_deadline_order()).order_by(*order)
+    urgent = qs.annotate(running=running_deadline()).order_by(*order)
     return list(
         Issue.objects.filter(pk__in=urgent.values("pk")[:limit])
         .select_related("enterprise", "category", "category__parent", "lead_unit", "handler")
-        .annotate(running=_running_deadline_order())
+        .annotate(running=running_deadline())
         .order_by(*order)
     )
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -115,6 +115,19 @@ def running_deadline_q(**lookups) -> Q:
         )
     ]
     return parts[0] | parts[1] | parts[2]
+
+
+def running_deadline():
+    """The deadline running in the issue's state, as an expression (None when none runs): the
+    acknowledge deadline while dispatched, the resolve deadline while returned or in progress,
+    the revisit deadline while resolved. The index issue_unit_urgent holds it: keep the two the
+    same."""
+    return Case(
+        When(state=State.DISPATCHED, then=F("ack_deadline")),
+        When(state__in=[State.RETURNED, State.IN_PROGRESS], then=F("resolve_deadline")),
+        When(state=State.RESOLVED, then=F("revisit_deadline")),
+        default=None,
+    )
 
 
 def warning_band_q(now) -> Q:
@@ -478,6 +491,16 @@ class Issue(models.Model):
                     ]
                 ),
                 name="issue_watch_order",
+            ),
+            # The handler's home lists the most urgent issues of a unit's queue: by the running
+            # deadline (running_deadline), read in that order instead of sorting the queue.
+            models.Index(
+                F("lead_unit"),
+                running_deadline(),
+                F("registered_at"),
+                F("id"),
+                condition=Q(state__in=["dispatched", "in_progress", "waiting_enterprise"]),
+                name="issue_unit_urgent",
             ),
             # The dispatcher's home counts the open 办不成事 and escalated issues of a region
             # (workbench.selectors.FLAGGED): a few hundred rows among tens of thousands open.
