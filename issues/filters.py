@@ -145,10 +145,16 @@ class IssueFilter(django_filters.FilterSet):
         from accounts.selectors import region_list_for, unit_list_for
 
         self.user = user
-        self.filters["category"].queryset = Category.objects.select_related("parent")
+        # The choices' querysets read only what their labels show (a few hundred options on
+        # every list page).
+        self.filters["category"].queryset = Category.objects.select_related("parent").only(
+            "name", "parent__name"
+        )
         if user is not None:
-            self.filters["unit"].queryset = unit_list_for(user=user)
-            self.filters["region"].queryset = region_list_for(user=user)
+            self.filters["unit"].queryset = (
+                unit_list_for(user=user).select_related(None).only("name", "short_name")
+            )
+            self.filters["region"].queryset = region_list_for(user=user).only("name")
             if not user.scope.is_staff_member:
                 # Supervision is internal: an enterprise may not filter or sort by 督办 level
                 # or by rework (which would reveal them), only by deadline and overdue.
