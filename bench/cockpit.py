@@ -106,6 +106,11 @@ def main() -> None:
         "this_month": {"period": "month"},
         "this_quarter": {"period": "quarter"},
         "this_year": {"period": "year"},
+        "last_15_days": {
+            "period": "custom",
+            "start": (today - timedelta(days=14)).isoformat(),
+            "end": today.isoformat(),
+        },
         "last_365_days": {
             "period": "custom",
             "start": (today - timedelta(days=364)).isoformat(),
