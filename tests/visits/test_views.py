@@ -293,6 +293,34 @@ def test_the_list_counts_what_the_person_sees_up_to_the_cap(world, who, cap):
     assert paginator.capped == (exact > cap)
 
 
+@pytest.mark.parametrize(
+    "who", ["dispatcher", "leader", "liaison", "handler", "deputy", "enterprise_user", "outsider"]
+)
+def test_the_list_holds_exactly_the_visible_visits_newest_first(world, who):
+    # given: visits of the district and of far away, one joined by the handler, a plan
+    make_visit(world.ent_a, world.liaison, happened_at=timezone.now() - timedelta(days=3))
+    make_visit(world.ent_a, world.liaison, confidentiality="shareable")
+    make_visit(world.ent_a, world.liaison, status=Visit.Status.PLANNED)
+    make_visit(world.ent_b, world.deputy, happened_at=timezone.now() - timedelta(days=1))
+    make_visit(world.ent_far, world.far_dispatcher, others=[world.handler])
+    user = getattr(world, who)
+    # when: the list (for some people the union of the reasons to see a visit)
+    listed = list(visit_list(user=user).values_list("pk", flat=True))
+    # then: the rows and the order of visible_to, sorted as the list sorts
+    expected = sorted(
+        Visit.objects.visible_to(user),
+        key=lambda v: (
+            v.happened_at.astimezone(timezone.get_current_timezone()).date()
+            if v.happened_at
+            else v.planned_on,
+            v.happened_at or timezone.now() - timedelta(days=9999),  # nulls last
+            v.pk,
+        ),
+        reverse=True,
+    )
+    assert listed == [v.pk for v in expected]
+
+
 def test_my_coverage_lists_overdue_enterprises_with_a_one_tap_log(client, world):
     client.force_login(world.liaison)
     response = client.get(reverse("visits:my_coverage"))
