@@ -2,8 +2,12 @@
 
 from django.db import migrations, models
 
+from crm.lib.migrations import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    # The indexes are built CONCURRENTLY on PostgreSQL (crm.lib.migrations): outside a transaction.
+    atomic = False
 
     dependencies = [
         ('cockpit', '0001_initial'),
@@ -11,7 +15,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='fact',
             index=models.Index(fields=['t'], name='cockpit_fact_t'),
         ),

@@ -3,8 +3,12 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from crm.lib.migrations import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    # The indexes are built CONCURRENTLY on PostgreSQL (crm.lib.migrations): outside a transaction.
+    atomic = False
 
     dependencies = [
         ('accounts', '0003_policy_editor_role'),
@@ -14,15 +18,15 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='issue',
             index=models.Index(fields=['region', 'state', '-last_activity_at', 'id'], name='issue_region_state_activity'),
         ),
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='issue',
             index=models.Index(fields=['lead_unit', 'state', 'id'], name='issue_unit_state'),
         ),
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='issue',
             index=models.Index(fields=['liaison', 'state'], name='issue_liaison_state'),
         ),

@@ -3,8 +3,12 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from crm.lib.migrations import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    # The indexes are built CONCURRENTLY on PostgreSQL (crm.lib.migrations): outside a transaction.
+    atomic = False
 
     dependencies = [
         ('accounts', '0003_policy_editor_role'),
@@ -14,7 +18,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='issue',
             index=models.Index(condition=models.Q(('state__in', ['new', 'dispatched', 'returned', 'in_progress', 'waiting_enterprise', 'review', 'resolved'])), fields=['-supervision_level', 'registered_at', 'id'], include=('region', 'state', 'ack_deadline', 'resolve_deadline', 'revisit_deadline', 'rework_count', 'lead_unit', 'category', 'liaison', 'enterprise'), name='issue_watch_order'),
         ),

@@ -3,8 +3,12 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from crm.lib.migrations import AddIndexOnline, RemoveIndexOnline
+
 
 class Migration(migrations.Migration):
+    # The indexes are built CONCURRENTLY on PostgreSQL (crm.lib.migrations): outside a transaction.
+    atomic = False
 
     dependencies = [
         ('accounts', '0003_policy_editor_role'),
@@ -14,11 +18,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveIndex(
+        RemoveIndexOnline(
             model_name='issue',
             name='issue_registered_at',
         ),
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='issue',
             index=models.Index(fields=['-registered_at', '-id'], include=('region', 'registered_by', 'enterprise', 'state'), name='issue_registered_cover'),
         ),

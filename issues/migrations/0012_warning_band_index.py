@@ -2,15 +2,19 @@
 
 from django.db import migrations, models
 
+from crm.lib.migrations import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    # The indexes are built CONCURRENTLY on PostgreSQL (crm.lib.migrations): outside a transaction.
+    atomic = False
 
     dependencies = [
         ('issues', '0011_dispatcher_home_index'),
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='issueclock',
             index=models.Index(condition=models.Q(('kind', ''), _negated=True), fields=['deadline'], include=('warn_at',), name='issueclock_band'),
         ),

@@ -3,8 +3,12 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from crm.lib.migrations import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    # The indexes are built CONCURRENTLY on PostgreSQL (crm.lib.migrations): outside a transaction.
+    atomic = False
 
     dependencies = [
         ('accounts', '0003_policy_editor_role'),
@@ -14,7 +18,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='issue',
             index=models.Index(models.F('lead_unit'), models.Case(models.When(state='dispatched', then=models.F('ack_deadline')), models.When(state__in=['returned', 'in_progress'], then=models.F('resolve_deadline')), models.When(state='resolved', then=models.F('revisit_deadline')), default=None), models.F('registered_at'), models.F('id'), condition=models.Q(('state__in', ['dispatched', 'in_progress', 'waiting_enterprise'])), name='issue_unit_urgent'),
         ),

@@ -24,15 +24,19 @@ NEWEST_FIRST = models.Index(
 
 def create(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.add_index(apps.get_model("visits", "Visit"), NEWEST_FIRST)
+        # CONCURRENTLY: the visits stay writable while it is built (hence atomic = False).
+        schema_editor.add_index(apps.get_model("visits", "Visit"), NEWEST_FIRST, concurrently=True)
 
 
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.remove_index(apps.get_model("visits", "Visit"), NEWEST_FIRST)
+        schema_editor.remove_index(
+            apps.get_model("visits", "Visit"), NEWEST_FIRST, concurrently=True
+        )
 
 
 class Migration(migrations.Migration):
+    atomic = False
     dependencies = [("visits", "0001_initial")]
 
     operations = [migrations.RunPython(create, drop)]

@@ -4,8 +4,12 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from crm.lib.migrations import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    # The indexes are built CONCURRENTLY on PostgreSQL (crm.lib.migrations): outside a transaction.
+    atomic = False
 
     dependencies = [
         ('enterprises', '0003_seed_industries_tags'),
@@ -14,13 +18,14 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # The new index first, then the foreign key's own index goes: never none.
+        AddIndexOnline(
+            model_name='visit',
+            index=models.Index(fields=['enterprise', 'id'], name='visit_enterprise_id'),
+        ),
         migrations.AlterField(
             model_name='visit',
             name='enterprise',
             field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='enterprises.enterprise', verbose_name='企业'),
-        ),
-        migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['enterprise', 'id'], name='visit_enterprise_id'),
         ),
     ]
