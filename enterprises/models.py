@@ -98,30 +98,55 @@ class EnterpriseQuerySet(models.QuerySet):
             return self
         if scope.user_id is None:
             return self.none()
-        q = scope.region_q("region", Role.DISPATCHER, Role.LEADER, Role.ADMIN)
-        if scope.has_role(Role.LIAISON, Role.RESPONSIBLE_LEADER):
-            q |= Q(
+        q = Q(pk__in=[])
+        for branch in _visible_branches(scope):
+            q |= branch
+        return self.filter(q)
+
+    def visible_parts(self, user) -> list[EnterpriseQuerySet]:
+        """`visible_to(user)` as querysets whose union it is, one per reason to see an
+        enterprise (region, liaison assignment, membership, each unit rule): each a condition
+        its own index serves, where their OR is not."""
+        scope = scope_for(user)
+        if scope.is_superuser:
+            return [self.all()]
+        if scope.user_id is None:
+            return []
+        return [self.filter(q) for q in _visible_branches(scope)]
+
+    def active(self) -> EnterpriseQuerySet:
+        return self.filter(status=Enterprise.Status.ACTIVE)
+
+
+def _visible_branches(scope) -> list[Q]:
+    """The reasons `scope`'s person sees an enterprise, one Q each (their OR is
+    `visible_to`)."""
+    branches = []
+    if scope.paths(Role.DISPATCHER, Role.LEADER, Role.ADMIN):
+        branches.append(scope.region_q("region", Role.DISPATCHER, Role.LEADER, Role.ADMIN))
+    if scope.has_role(Role.LIAISON, Role.RESPONSIBLE_LEADER):
+        branches.append(
+            Q(
                 Exists(
                     LiaisonAssignment.objects.active().filter(
                         enterprise=OuterRef("pk"), person_id=scope.user_id
                     )
                 )
             )
-        q |= Q(
+        )
+    branches.append(
+        Q(
             Exists(
                 EnterpriseMembership.objects.filter(
                     enterprise=OuterRef("pk"), user_id=scope.user_id, is_active=True
                 )
             )
         )
-        unit_ids = scope.unit_ids()
-        if unit_ids:
-            for rule in plugins("QINQING_UNIT_ENTERPRISE_VISIBILITY"):
-                q |= rule(unit_ids)
-        return self.filter(q)
-
-    def active(self) -> EnterpriseQuerySet:
-        return self.filter(status=Enterprise.Status.ACTIVE)
+    )
+    unit_ids = scope.unit_ids()
+    if unit_ids:
+        branches += [rule(unit_ids) for rule in plugins("QINQING_UNIT_ENTERPRISE_VISIBILITY")]
+    return branches
 
 
 class Enterprise(models.Model):

@@ -123,6 +123,39 @@ def test_unit_staff_see_the_enterprises_of_their_issues(world, issues):
     assert names == {"城关机械有限公司"}
 
 
+@pytest.mark.parametrize(
+    "who",
+    [
+        "admin",
+        "dispatcher",
+        "far_dispatcher",
+        "leader",
+        "liaison",
+        "resp_leader",
+        "handler",
+        "street_handler",
+        "unit_head",
+        "deputy",
+        "enterprise_user",
+        "outsider",
+    ],
+)
+def test_the_enterprise_list_sees_the_union_of_the_reasons_exactly(world, issues, who):
+    """The enterprise list of a person without a region role starts from the union of their
+    reasons (`visible_parts`): the same enterprises as `visible_to`, unit rules included."""
+    from enterprises.selectors import enterprise_list
+
+    # given
+    user = getattr(world, who)
+    visible = set(Enterprise.objects.visible_to(user).values_list("pk", flat=True))
+    # when
+    parts = Enterprise.objects.visible_parts(user)
+    listed = set(enterprise_list(user=user).qs.values_list("pk", flat=True))
+    # then
+    assert set().union(*(set(p.values_list("pk", flat=True)) for p in parts)) == visible
+    assert listed == visible
+
+
 def test_the_enterprise_side_sees_only_the_public_timeline(world, make_issue):
     issue = make_issue("returned")
     issue_transition(
