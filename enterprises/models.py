@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Region, Role
-from accounts.scope import scope_for
+from accounts.scope import BranchVisibility
 from crm.lib.plugins import plugins
 from enterprises.validators import validate_credit_code
 
@@ -82,9 +82,9 @@ class Tag(models.Model):
         return self.name
 
 
-class EnterpriseQuerySet(models.QuerySet):
-    def visible_to(self, user) -> EnterpriseQuerySet:
-        """Enterprises `user` may see (DESIGN §2):
+class EnterpriseQuerySet(BranchVisibility, models.QuerySet):
+    def visible_branches(self, scope) -> list[Q]:
+        """Why a person sees an enterprise (DESIGN §2), one Q each (`visible_to` is their OR):
 
         - dispatchers, leaders and administrators: everything in their region subtrees;
         - liaisons and responsible leaders: the enterprises actively assigned to them;
@@ -93,26 +93,7 @@ class EnterpriseQuerySet(models.QuerySet):
           (the rules listed in the setting `QINQING_UNIT_ENTERPRISE_VISIBILITY`: the issues
           app's, which this app cannot import).
         """
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
-        if scope.user_id is None:
-            return self.none()
-        q = Q(pk__in=[])
-        for branch in _visible_branches(scope):
-            q |= branch
-        return self.filter(q)
-
-    def visible_parts(self, user) -> list[EnterpriseQuerySet]:
-        """`visible_to(user)` as querysets whose union it is, one per reason to see an
-        enterprise (region, liaison assignment, membership, each unit rule): each a condition
-        its own index serves, where their OR is not."""
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return [self.all()]
-        if scope.user_id is None:
-            return []
-        return [self.filter(q) for q in _visible_branches(scope)]
+        return _visible_branches(scope)
 
     def active(self) -> EnterpriseQuerySet:
         return self.filter(status=Enterprise.Status.ACTIVE)

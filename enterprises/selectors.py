@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import connections
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Role, User
-from accounts.scope import scope_for
+from accounts.scope import scope_for, visible_for_list
 from crm.lib.masking import mask_phone
 from enterprises.filters import EnterpriseFilter
 from enterprises.models import Contact, Enterprise, ImportJob, LiaisonAssignment
@@ -57,28 +56,9 @@ def enterprise_list(*, user: User, filters: dict | None = None) -> EnterpriseFil
     page the bare queryset and load the page with `enterprise_rows` (the columns' subqueries then
     run for 25 rows, not for every row before the page's offset).
     """
-    return EnterpriseFilter(filters or None, queryset=_visible_for_list(user), user=user)
-
-
-def _visible_for_list(user: User) -> QuerySet[Enterprise]:
-    """The enterprises `user` may see, in the form that pages best. Someone who sees a
-    region's enterprises sees most of them: `visible_to`, whose count stops at the cap. Anyone
-    else (a liaison sees ~50 of a city's 20,000) gets the ids of each reason to see one
-    (`visible_parts`), read through their own indexes and united — the same rows, where
-    `visible_to`'s OR would scan every enterprise. Where the database cannot nest a UNION so
-    (SQLite), `visible_to`."""
-    scope = scope_for(user)
-    if (
-        scope.is_superuser
-        or scope.paths(Role.DISPATCHER, Role.LEADER, Role.ADMIN)
-        or not connections[Enterprise.objects.db].features.supports_slicing_ordering_in_compound
-    ):
-        return Enterprise.objects.visible_to(user)
-    parts = Enterprise.objects.visible_parts(user)
-    if not parts:
-        return Enterprise.objects.none()
-    first, *rest = (part.order_by().values("pk") for part in parts)
-    return Enterprise.objects.filter(pk__in=first.union(*rest) if rest else first)
+    return EnterpriseFilter(
+        filters or None, queryset=visible_for_list(Enterprise.objects, user), user=user
+    )
 
 
 def enterprise_rows(*, ids: list[int]) -> list[Enterprise]:

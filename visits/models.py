@@ -11,13 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Role
-from accounts.scope import MATCH_NOTHING, scope_for
+from accounts.scope import BranchVisibility
 from enterprises.models import Contact, Enterprise, EnterpriseMembership, LiaisonAssignment
 
 
-class VisitQuerySet(models.QuerySet):
-    def visible_to(self, user) -> VisitQuerySet:
-        """Visits `user` may see (DESIGN §2, §4):
+class VisitQuerySet(BranchVisibility, models.QuerySet):
+    def visible_branches(self, scope) -> list[Q]:
+        """Why a person sees a visit (DESIGN §2, §4), one Q each (`visible_to` is their OR):
 
         - dispatchers, leaders, administrators: visits of enterprises in their region subtrees;
         - liaisons and responsible leaders: visits of the enterprises actively assigned to them;
@@ -27,26 +27,7 @@ class VisitQuerySet(models.QuerySet):
           internal one, never a plan;
         - anybody else: nothing.
         """
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
-        if scope.user_id is None:
-            return self.none()
-        q = MATCH_NOTHING
-        for branch in _visible_branches(scope):
-            q |= branch
-        return self.filter(q)
-
-    def visible_parts(self, user) -> list[VisitQuerySet]:
-        """`visible_to(user)` as querysets whose union it is, one per reason to see a visit
-        (region, liaison assignment, officer, enterprise membership). Each is a condition its
-        own index serves, where their OR is not; the visit list counts the union of these."""
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return [self.all()]
-        if scope.user_id is None:
-            return []
-        return [self.filter(q) for q in _visible_branches(scope)]
+        return _visible_branches(scope)
 
     def done(self) -> VisitQuerySet:
         return self.filter(status=Visit.Status.DONE)

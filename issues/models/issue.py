@@ -27,6 +27,10 @@ from issues.workflow import (
     states_in_phase,
 )
 
+# The open states (workflow.OPEN_STATES) as the partial indexes' conditions name them: a list in
+# a fixed order, since a migration compares the conditions as written.
+OPEN_STATE_NAMES = ["new", "dispatched", "returned", "in_progress", "waiting_enterprise", "review"]
+
 
 class StateChangeOutsideWorkflow(RuntimeError):
     """`state` changes only through issues.services.issue_transition."""
@@ -441,15 +445,7 @@ class Issue(models.Model):
             models.Index(fields=["category", "-registered_at"], name="issue_category_recent"),
             models.Index(
                 fields=["lead_unit", "-registered_at"],
-                condition=Q(
-                    state__in=[
-                        "dispatched",
-                        "returned",
-                        "in_progress",
-                        "waiting_enterprise",
-                        "review",
-                    ]
-                ),
+                condition=Q(state__in=OPEN_STATE_NAMES[1:]),
                 name="issue_open_by_unit",
             ),
             models.Index(
@@ -479,17 +475,7 @@ class Issue(models.Model):
                     "liaison",
                     "enterprise",
                 ],
-                condition=Q(
-                    state__in=[
-                        "new",
-                        "dispatched",
-                        "returned",
-                        "in_progress",
-                        "waiting_enterprise",
-                        "review",
-                        "resolved",
-                    ]
-                ),
+                condition=Q(state__in=[*OPEN_STATE_NAMES, "resolved"]),
                 name="issue_watch_order",
             ),
             # The handler's home lists the most urgent issues of a unit's queue: by the running
@@ -506,16 +492,7 @@ class Issue(models.Model):
             # (workbench.selectors.FLAGGED): a few hundred rows among tens of thousands open.
             models.Index(
                 fields=["region"],
-                condition=Q(
-                    state__in=[
-                        "new",
-                        "dispatched",
-                        "returned",
-                        "in_progress",
-                        "waiting_enterprise",
-                        "review",
-                    ]
-                )
+                condition=Q(state__in=OPEN_STATE_NAMES)
                 & (Q(source="bancheng") | Q(supervision_level__gte=3)),
                 name="issue_open_flagged",
             ),

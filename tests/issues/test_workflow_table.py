@@ -10,7 +10,7 @@ from django.db import transaction
 
 from issues.models import Issue, IssueEvent
 from issues.services import WorkflowError, issue_transition
-from issues.workflow import ACTIONS, TRANSITION_ACTIONS, State
+from issues.workflow import ACTIONS, OPEN_STATES, TRANSITION_ACTIONS, State
 from tests.issues.conftest import pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +159,9 @@ def test_every_state_action_and_role_behaves_as_the_design_says(
         except Rollback:
             pass
     assert not failures, f"{action} from {state}:\n" + "\n".join(failures)
+
+
+def test_the_partial_indexes_name_exactly_the_open_states():
+    from issues.models.issue import OPEN_STATE_NAMES
+
+    assert sorted(OPEN_STATE_NAMES) == sorted(OPEN_STATES)

@@ -3,13 +3,12 @@ union of `Visit.objects.visible_parts(user)`, the same rows)."""
 
 from __future__ import annotations
 
-from django.db import connections
 from django.db.models import F, Prefetch, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Role, User
-from accounts.scope import scope_for
+from accounts.models import User
+from accounts.scope import visible_for_list
 from enterprises.models import Enterprise
 from visits.filters import VisitFilter
 from visits.models import Visit, VisitAttachment, VisitOfficer
@@ -33,32 +32,9 @@ def _newest_first(qs: QuerySet[Visit]) -> QuerySet[Visit]:
     )
 
 
-def _visible_for_list(user: User) -> QuerySet[Visit]:
-    """The visits `user` may see, in the form that pages best.
-
-    Someone who sees a region's visits sees a large share of them: a page is the first rows of
-    the list's index (`visit_newest_first`) that pass `visible_to`. Anyone else (a liaison, unit
-    staff, an enterprise user) sees a few hundred visits: the ids of each reason to see one
-    (`visible_parts`), read through their own indexes and united, then sorted — the same rows,
-    where `visible_to`'s OR would walk the whole list order to find them (page 20 of a liaison's
-    list: 69 -> 2 ms). Where the database cannot nest a UNION so (SQLite), `visible_to`."""
-    scope = scope_for(user)
-    if (
-        scope.is_superuser
-        or scope.paths(Role.DISPATCHER, Role.LEADER, Role.ADMIN)
-        or not connections[Visit.objects.db].features.supports_slicing_ordering_in_compound
-    ):
-        return Visit.objects.visible_to(user)
-    parts = Visit.objects.visible_parts(user)
-    if not parts:
-        return Visit.objects.none()
-    first, *rest = (part.order_by().values("pk") for part in parts)
-    return Visit.objects.filter(pk__in=first.union(*rest) if rest else first)
-
-
 def visit_filterset(*, user: User, data=None) -> VisitFilter:
     """The list's FilterSet bound to `data`, over the visits `user` may see."""
-    return VisitFilter(data=data, queryset=_visible_for_list(user), user=user)
+    return VisitFilter(data=data, queryset=visible_for_list(Visit.objects, user), user=user)
 
 
 def visit_list(
