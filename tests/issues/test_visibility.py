@@ -16,6 +16,7 @@ from issues.selectors import (
 )
 from issues.services import issue_register, issue_transition
 from tests.issues.conftest import pdf_upload
+from tests.people import WORLD_PEOPLE
 
 pytestmark = pytest.mark.django_db
 
@@ -64,20 +65,7 @@ def test_each_role_sees_exactly_its_issues(world, issues, who, expected):
     assert seen(getattr(world, who)) == expected
 
 
-@pytest.mark.parametrize(
-    "who",
-    [
-        "dispatcher",
-        "leader",
-        "liaison",
-        "handler",
-        "street_handler",
-        "deputy",
-        "enterprise_user",
-        "far_dispatcher",
-        "outsider",
-    ],
-)
+@pytest.mark.parametrize("who", WORLD_PEOPLE)
 def test_the_visible_parts_unite_to_exactly_the_visible_issues(world, issues, who):
     # given
     user = getattr(world, who)
@@ -123,23 +111,7 @@ def test_unit_staff_see_the_enterprises_of_their_issues(world, issues):
     assert names == {"城关机械有限公司"}
 
 
-@pytest.mark.parametrize(
-    "who",
-    [
-        "admin",
-        "dispatcher",
-        "far_dispatcher",
-        "leader",
-        "liaison",
-        "resp_leader",
-        "handler",
-        "street_handler",
-        "unit_head",
-        "deputy",
-        "enterprise_user",
-        "outsider",
-    ],
-)
+@pytest.mark.parametrize("who", WORLD_PEOPLE)
 def test_the_enterprise_list_sees_the_union_of_the_reasons_exactly(world, issues, who):
     """The enterprise list of a person without a region role starts from the union of their
     reasons (`visible_parts`): the same enterprises as `visible_to`, unit rules included."""

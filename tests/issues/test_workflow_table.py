@@ -12,23 +12,11 @@ from issues.models import Issue, IssueEvent
 from issues.services import WorkflowError, issue_transition
 from issues.workflow import ACTIONS, OPEN_STATES, TRANSITION_ACTIONS, State
 from tests.issues.conftest import pdf_upload
+from tests.people import WORLD_PEOPLE
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "admin",
-    "dispatcher",
-    "far_dispatcher",
-    "leader",
-    "liaison",
-    "resp_leader",
-    "handler",
-    "unit_head",
-    "street_handler",
-    "deputy",
-    "outsider",
-    "enterprise_user",
-]
+ROLES = WORLD_PEOPLE
 LEAD = {"handler", "unit_head"}
 BEFORE_RESOLUTION = {"new", "dispatched", "returned", "in_progress", "waiting_enterprise"}
 WORKING = {"in_progress", "waiting_enterprise"}

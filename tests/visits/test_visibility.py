@@ -3,6 +3,7 @@
 import pytest
 
 from tests.factories import EnterpriseMembershipFactory, UserFactory
+from tests.people import WORLD_PEOPLE
 from tests.visits.conftest import make_visit
 from visits.models import Visit
 from visits.selectors import visit_get_for_user
@@ -94,22 +95,7 @@ def test_an_ended_assignment_ends_the_liaisons_view_except_of_visits_they_joined
     )
 
 
-@pytest.mark.parametrize(
-    "who",
-    [
-        "admin",
-        "dispatcher",
-        "far_dispatcher",
-        "leader",
-        "liaison",
-        "resp_leader",
-        "handler",
-        "unit_head",
-        "deputy",
-        "enterprise_user",
-        "outsider",
-    ],
-)
+@pytest.mark.parametrize("who", WORLD_PEOPLE)
 def test_the_visible_parts_unite_to_exactly_the_visible_visits(world, visits, who):
     # given
     user = getattr(world, who)

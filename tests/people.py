@@ -1,0 +1,17 @@
+"""The people of the test world (`tests.conftest.build_world`), by attribute name: for tests
+that hold a rule for everyone."""
+
+WORLD_PEOPLE = [
+    "admin",
+    "dispatcher",
+    "far_dispatcher",
+    "leader",
+    "liaison",
+    "resp_leader",
+    "handler",
+    "unit_head",
+    "street_handler",
+    "deputy",
+    "outsider",
+    "enterprise_user",
+]
