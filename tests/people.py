@@ -15,3 +15,6 @@ WORLD_PEOPLE = [
     "outsider",
     "enterprise_user",
 ]
+# Everyone but the dispatcher of the far district: the people an object of 江北区 (the security
+# tests' foreign scene) must be refused to.
+NEAR_PEOPLE = [p for p in WORLD_PEOPLE if p != "far_dispatcher"]

@@ -20,24 +20,12 @@ from issues.models import Issue, IssueAttachment, IssueComment, IssueEvent
 from issues.services import issue_register, issue_transition
 from issues.workflow import TRANSITION_ACTIONS
 from notifications.models import Notification
+from tests.people import WORLD_PEOPLE
 from tests.visits.conftest import make_visit
 from visits.models import Visit
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-PEOPLE = [
-    "admin",
-    "dispatcher",
-    "leader",
-    "liaison",
-    "resp_leader",
-    "handler",
-    "unit_head",
-    "street_handler",
-    "deputy",
-    "enterprise_user",
-    "outsider",
-    "far_dispatcher",
-]
+PEOPLE = WORLD_PEOPLE
 
 # What each route's {pk} names, and its other path parameters: a function of (far, near, who)
 # giving the object of that kind the person may not see (far: 江北区's; near: 江南区's, for

@@ -28,6 +28,7 @@ from django.forms import BaseForm, BaseFormSet
 from django.test import Client
 from django.urls import Resolver404, resolve
 
+from tests.people import NEAR_PEOPLE
 from tests.security import registry
 from tests.security.scene import Scene
 from tests.security.state import WriteLog
@@ -73,20 +74,7 @@ COMMON_POST = ["id", "pk", "next"]
 MAX_ALONE = 4  # query parameters per URL fuzzed one at a time
 OUTSIDERS = 2  # roles kept out of a URL that probe it (dealt in turn over those kept out)
 
-ROLES = [
-    None,  # anonymous
-    "admin",
-    "dispatcher",
-    "leader",
-    "liaison",
-    "resp_leader",
-    "handler",
-    "unit_head",
-    "street_handler",
-    "deputy",
-    "outsider",
-    "enterprise_user",
-]
+ROLES = [None, *NEAR_PEOPLE]  # None: anonymous
 ROUTES = routes()
 
 

@@ -8,24 +8,13 @@ registry (tests/security/registry.py) does not know fails the test with what to 
 
 import pytest
 
+from tests.people import NEAR_PEOPLE
 from tests.security import registry
 from tests.security.scene import Scene
 from tests.security.state import changed, row_counts
 from tests.security.urlwalk import routes
 
-ROLES = [
-    "admin",
-    "dispatcher",
-    "leader",
-    "liaison",
-    "resp_leader",
-    "handler",
-    "unit_head",
-    "street_handler",
-    "deputy",
-    "outsider",
-    "enterprise_user",
-]
+ROLES = NEAR_PEOPLE
 REFUSED = {403, 404}
 NOT_ALLOWED = 405  # a method the URL does not take: refused before any lookup
 JSON = "application/json"
