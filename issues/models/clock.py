@@ -88,12 +88,12 @@ class IssueClock(models.Model):
             ),
             # The running clocks by deadline, with the start of their warning band: the issues
             # in the band now (issues.models.issue.warning_band_q) are those ahead of `now`
-            # whose band has begun, read from this index.
+            # whose band has begun, read from this index alone (the issue too).
             models.Index(
                 fields=["deadline"],
-                include=["warn_at"],
+                include=["warn_at", "issue"],
                 condition=~Q(kind=""),
-                name="issueclock_band",
+                name="issueclock_band_cover",
             ),
         ]
 
