@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from accounts.scope import Scope
+from accounts.scope import InSubquery, Scope
 from issues.filters import end_of_today, mine_q
 from issues.models import Issue
 from issues.models.issue import running_deadline, running_deadline_q, warning_band_q
@@ -313,7 +313,14 @@ def liaison_block(viewer: Viewer) -> BlockData:
         Visit.objects.filter(
             status=Visit.Status.PLANNED,
             planned_on__range=(monday, sunday),
-            pk__in=VisitOfficer.objects.filter(user=user).values("visit_id"),
+        )
+        # My visits first (the array of their ids: read by primary key), then the week's plans
+        # among them: not the week's plans of the whole city filtered by who may see them.
+        .filter(
+            InSubquery(
+                F("pk"),
+                Subquery(VisitOfficer.objects.filter(user=user).order_by().values("visit_id")),
+            )
         )
         .visible_to(user)
         .count()
