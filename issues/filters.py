@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, Unit
+from crm.lib.choices import choices_as_columns
 from crm.lib.params import IdFilter, parse_id
 from issues.models import Category, Issue
 from issues.models.issue import running_deadline_q, unit_q, warning_band_q
@@ -145,16 +146,23 @@ class IssueFilter(django_filters.FilterSet):
         from accounts.selectors import region_list_for, unit_list_for
 
         self.user = user
-        # The choices' querysets read only what their labels show (a few hundred options on
-        # every list page).
-        self.filters["category"].queryset = Category.objects.select_related("parent").only(
-            "name", "parent__name"
+        # The choices are read as the columns their labels show, not as model instances (a few
+        # hundred options on every list page): the labels are the models' own __str__.
+        self.filters["category"].queryset = Category.objects.all()
+        choices_as_columns(
+            self.filters["category"].field,
+            ("name", "parent__name"),
+            lambda name, parent: f"{parent} / {name}" if parent else name,
         )
         if user is not None:
-            self.filters["unit"].queryset = (
-                unit_list_for(user=user).select_related(None).only("name", "short_name")
+            self.filters["unit"].queryset = unit_list_for(user=user).select_related(None)
+            choices_as_columns(
+                self.filters["unit"].field,
+                ("short_name", "name"),
+                lambda short_name, name: short_name or name,
             )
-            self.filters["region"].queryset = region_list_for(user=user).only("name")
+            self.filters["region"].queryset = region_list_for(user=user)
+            choices_as_columns(self.filters["region"].field, ("name",), str)
             if not user.scope.is_staff_member:
                 # Supervision is internal: an enterprise may not filter or sort by 督办 level
                 # or by rework (which would reveal them), only by deadline and overdue.

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import region_list_for
+from crm.lib.choices import choices_as_columns
 from crm.lib.params import IdFilter
 from visits.forms import style_widgets
 from visits.models import Visit, VisitOfficer
@@ -48,8 +49,18 @@ class VisitFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["officer"].queryset = officer_candidates_for(user)
+        # Read as the columns the labels show, not as model instances (hundreds of officers).
+        choices_as_columns(
+            self.filters["officer"].field,
+            ("display_name", "username"),
+            lambda display_name, username: display_name or username,
+        )
         self.filters["region"].queryset = region_list_for(user=user)
-        self.filters["region"].field.label_from_instance = lambda r: "　" * (r.depth - 1) + r.name
+        choices_as_columns(
+            self.filters["region"].field,
+            ("name", "depth"),
+            lambda name, depth: "　" * (depth - 1) + name,
+        )
         style_widgets(self.form)
 
     def filter_enterprise_name(self, queryset, name, value):

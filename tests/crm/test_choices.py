@@ -1,0 +1,61 @@
+"""The list filters read their model choices as columns (crm.lib.choices): the same options,
+labelled as the models label themselves, as ModelChoiceField would give."""
+
+import re
+
+import pytest
+
+from accounts.models import Region, Unit, User
+from issues.filters import IssueFilter
+from issues.models import Category, Issue
+from visits.filters import VisitFilter
+from visits.models import Visit
+
+pytestmark = pytest.mark.django_db
+
+OPTION = re.compile(r'<option value="(\d+)"[^>]*>([^<]*)</option>')
+
+
+def options(form, name) -> list[tuple[int, str]]:
+    return [(int(pk), label) for pk, label in OPTION.findall(str(form[name]))]
+
+
+def test_the_issue_filter_offers_each_choice_with_the_models_own_label(world):
+    parent = Category.objects.create(code="t1", name="用工")
+    Category.objects.create(code="t1.1", name="招聘", parent=parent)
+    form = IssueFilter({}, queryset=Issue.objects.none(), user=world.dispatcher).form
+
+    categories = options(form, "category")
+    units = options(form, "unit")
+    regions = options(form, "region")
+
+    assert categories == [(c.pk, str(c)) for c in form.fields["category"].queryset]
+    assert (parent.pk, "用工") in categories and any(" / 招聘" in label for _, label in categories)
+    assert units == [(u.pk, str(u)) for u in form.fields["unit"].queryset]
+    assert units and all(isinstance(u, Unit) for u in form.fields["unit"].queryset)
+    assert regions == [(r.pk, str(r)) for r in form.fields["region"].queryset]
+    assert regions and all(isinstance(r, Region) for r in form.fields["region"].queryset)
+
+
+def test_the_visit_filter_offers_officers_and_indented_regions(world):
+    form = VisitFilter({}, queryset=Visit.objects.none(), user=world.dispatcher).form
+
+    officers = options(form, "officer")
+    regions = options(form, "region")
+
+    assert officers == [(u.pk, str(u)) for u in form.fields["officer"].queryset]
+    assert (world.liaison.pk, str(world.liaison)) in officers
+    assert all(isinstance(u, User) for u in form.fields["officer"].queryset)
+    assert regions == [
+        (r.pk, "　" * (r.depth - 1) + r.name) for r in form.fields["region"].queryset
+    ]
+
+
+def test_a_chosen_value_is_selected_and_filters(world):
+    form = IssueFilter(
+        {"unit": str(world.line_unit.pk)}, queryset=Issue.objects.none(), user=world.dispatcher
+    ).form
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["unit"] == world.line_unit
+    assert f'<option value="{world.line_unit.pk}" selected>' in str(form["unit"])
