@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, Role
 from accounts.selectors import people_with_role, region_list_for
+from crm.lib.choices import choices_as_columns
 from enterprises.models import Enterprise, Industry, LiaisonAssignment, Sector, Tag
 
 
@@ -86,7 +87,19 @@ class EnterpriseFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         regions = region_list_for(user=user) if user is not None else Region.objects.none()
         self.filters["region"].queryset = regions
-        self.form.fields["region"].queryset = regions
+        fields = self.form.fields
+        fields["region"].queryset = regions
+        # Read as the columns the labels show, not as model instances (a city's 400 liaisons).
+        choices_as_columns(fields["region"], ("name",), str)
+        choices_as_columns(
+            fields["industry"], ("code", "name"), lambda code, name: f"{code} {name}"
+        )
+        for person in ("liaison", "leader"):
+            choices_as_columns(
+                fields[person],
+                ("display_name", "username"),
+                lambda display_name, username: display_name or username,
+            )
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

@@ -59,3 +59,15 @@ def test_a_chosen_value_is_selected_and_filters(world):
     assert form.is_valid(), form.errors
     assert form.cleaned_data["unit"] == world.line_unit
     assert f'<option value="{world.line_unit.pk}" selected>' in str(form["unit"])
+
+
+def test_the_enterprise_filter_offers_people_industries_and_regions_as_labelled(world):
+    from enterprises.filters import EnterpriseFilter
+    from enterprises.models import Enterprise
+
+    form = EnterpriseFilter({}, queryset=Enterprise.objects.none(), user=world.dispatcher).form
+
+    for name in ("liaison", "leader", "industry", "region"):
+        assert options(form, name) == [(o.pk, str(o)) for o in form.fields[name].queryset], name
+    assert (world.liaison.pk, str(world.liaison)) in options(form, "liaison")
+    assert options(form, "industry")
