@@ -30,7 +30,14 @@ class User(AbstractUser):
     def __str__(self) -> str:
         if self.username == SYSTEM_USERNAME:
             return str(_("系统"))  # in the reader's language, whatever name was stored
-        return self.display_name or self.username
+        return self.name_of(self.display_name, self.username)
+
+    # The label's columns and the label from them (the list filters read choices as columns).
+    NAME_COLUMNS = ("display_name", "username")
+
+    @staticmethod
+    def name_of(display_name: str, username: str) -> str:
+        return display_name or username
 
     @property
     def scope(self):
@@ -102,7 +109,13 @@ class Unit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.short_name or self.name
+        return self.name_of(self.short_name, self.name)
+
+    NAME_COLUMNS = ("short_name", "name")
+
+    @staticmethod
+    def name_of(short_name: str, name: str) -> str:
+        return short_name or name
 
 
 class Role(models.TextChoices):

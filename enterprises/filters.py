@@ -91,15 +91,8 @@ class EnterpriseFilter(django_filters.FilterSet):
         fields["region"].queryset = regions
         # Read as the columns the labels show, not as model instances (a city's 400 liaisons).
         choices_as_columns(fields["region"], ("name",), str)
-        choices_as_columns(
-            fields["industry"], ("code", "name"), lambda code, name: f"{code} {name}"
-        )
-        for person in ("liaison", "leader"):
-            choices_as_columns(
-                fields[person],
-                ("display_name", "username"),
-                lambda display_name, username: display_name or username,
-            )
+        for name in ("industry", "liaison", "leader"):
+            choices_as_columns(fields[name])
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

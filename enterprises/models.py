@@ -62,7 +62,13 @@ class Industry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return self.name_of(self.code, self.name)
+
+    NAME_COLUMNS = ("code", "name")
+
+    @staticmethod
+    def name_of(code: str, name: str) -> str:
+        return f"{code} {name}"
 
 
 class Tag(models.Model):

@@ -147,20 +147,12 @@ class IssueFilter(django_filters.FilterSet):
 
         self.user = user
         # The choices are read as the columns their labels show, not as model instances (a few
-        # hundred options on every list page): the labels are the models' own __str__.
+        # hundred options on every list page), labelled as the models label themselves.
         self.filters["category"].queryset = Category.objects.all()
-        choices_as_columns(
-            self.filters["category"].field,
-            ("name", "parent__name"),
-            lambda name, parent: f"{parent} / {name}" if parent else name,
-        )
+        choices_as_columns(self.filters["category"].field)
         if user is not None:
             self.filters["unit"].queryset = unit_list_for(user=user).select_related(None)
-            choices_as_columns(
-                self.filters["unit"].field,
-                ("short_name", "name"),
-                lambda short_name, name: short_name or name,
-            )
+            choices_as_columns(self.filters["unit"].field)
             self.filters["region"].queryset = region_list_for(user=user)
             choices_as_columns(self.filters["region"].field, ("name",), str)
             if not user.scope.is_staff_member:

@@ -50,11 +50,7 @@ class VisitFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["officer"].queryset = officer_candidates_for(user)
         # Read as the columns the labels show, not as model instances (hundreds of officers).
-        choices_as_columns(
-            self.filters["officer"].field,
-            ("display_name", "username"),
-            lambda display_name, username: display_name or username,
-        )
+        choices_as_columns(self.filters["officer"].field)
         self.filters["region"].queryset = region_list_for(user=user)
         choices_as_columns(
             self.filters["region"].field,

@@ -21,9 +21,14 @@ class ColumnChoiceIterator(ModelChoiceIterator):
             yield (ModelChoiceIteratorValue(pk, None), label(*row))
 
 
-def choices_as_columns(field, columns: Sequence[str], label: Callable[..., str]) -> None:
+def choices_as_columns(
+    field, columns: Sequence[str] | None = None, label: Callable[..., str] | None = None
+) -> None:
     """Make the ModelChoiceField `field` read its options as `columns` labelled by `label`
-    (which must give the same text as the field's label for the instance)."""
-    field.choice_columns = (tuple(columns), label)
+    (which must give the same text as the field's label for the instance). By default the
+    model's own: its `NAME_COLUMNS` and `name_of`, from which its __str__ is made too."""
+    model = field.queryset.model
+    columns = columns if columns is not None else model.NAME_COLUMNS
+    field.choice_columns = (tuple(columns), label or model.name_of)
     field.iterator = ColumnChoiceIterator
     field.widget.choices = field.choices

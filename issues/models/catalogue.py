@@ -98,9 +98,13 @@ class Category(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.parent_id:
-            return f"{self.parent.name} / {self.name}"
-        return self.name
+        return self.name_of(self.name, self.parent.name if self.parent_id else None)
+
+    NAME_COLUMNS = ("name", "parent__name")
+
+    @staticmethod
+    def name_of(name: str, parent_name: str | None) -> str:
+        return f"{parent_name} / {name}" if parent_name else name
 
     def clean(self) -> None:
         if self.parent_id:
