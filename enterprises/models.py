@@ -99,41 +99,35 @@ class EnterpriseQuerySet(BranchVisibility, models.QuerySet):
           (the rules listed in the setting `QINQING_UNIT_ENTERPRISE_VISIBILITY`: the issues
           app's, which this app cannot import).
         """
-        return _visible_branches(scope)
-
-    def active(self) -> EnterpriseQuerySet:
-        return self.filter(status=Enterprise.Status.ACTIVE)
-
-
-def _visible_branches(scope) -> list[Q]:
-    """The reasons `scope`'s person sees an enterprise, one Q each (their OR is
-    `visible_to`)."""
-    branches = []
-    if scope.paths(Role.DISPATCHER, Role.LEADER, Role.ADMIN):
-        branches.append(scope.region_q("region", Role.DISPATCHER, Role.LEADER, Role.ADMIN))
-    if scope.has_role(Role.LIAISON, Role.RESPONSIBLE_LEADER):
+        branches = []
+        if scope.paths(Role.DISPATCHER, Role.LEADER, Role.ADMIN):
+            branches.append(scope.region_q("region", Role.DISPATCHER, Role.LEADER, Role.ADMIN))
+        if scope.has_role(Role.LIAISON, Role.RESPONSIBLE_LEADER):
+            branches.append(
+                Q(
+                    Exists(
+                        LiaisonAssignment.objects.active().filter(
+                            enterprise=OuterRef("pk"), person_id=scope.user_id
+                        )
+                    )
+                )
+            )
         branches.append(
             Q(
                 Exists(
-                    LiaisonAssignment.objects.active().filter(
-                        enterprise=OuterRef("pk"), person_id=scope.user_id
+                    EnterpriseMembership.objects.filter(
+                        enterprise=OuterRef("pk"), user_id=scope.user_id, is_active=True
                     )
                 )
             )
         )
-    branches.append(
-        Q(
-            Exists(
-                EnterpriseMembership.objects.filter(
-                    enterprise=OuterRef("pk"), user_id=scope.user_id, is_active=True
-                )
-            )
-        )
-    )
-    unit_ids = scope.unit_ids()
-    if unit_ids:
-        branches += [rule(unit_ids) for rule in plugins("QINQING_UNIT_ENTERPRISE_VISIBILITY")]
-    return branches
+        unit_ids = scope.unit_ids()
+        if unit_ids:
+            branches += [rule(unit_ids) for rule in plugins("QINQING_UNIT_ENTERPRISE_VISIBILITY")]
+        return branches
+
+    def active(self) -> EnterpriseQuerySet:
+        return self.filter(status=Enterprise.Status.ACTIVE)
 
 
 class Enterprise(models.Model):

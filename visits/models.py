@@ -27,48 +27,43 @@ class VisitQuerySet(BranchVisibility, models.QuerySet):
           internal one, never a plan;
         - anybody else: nothing.
         """
-        return _visible_branches(scope)
+        branches = []
+        if scope.paths(Role.DISPATCHER, Role.LEADER, Role.ADMIN):
+            branches.append(
+                scope.region_q("enterprise__region", Role.DISPATCHER, Role.LEADER, Role.ADMIN)
+            )
+        if scope.has_role(Role.LIAISON, Role.RESPONSIBLE_LEADER):
+            branches.append(
+                Q(
+                    Exists(
+                        LiaisonAssignment.objects.active().filter(
+                            enterprise=OuterRef("enterprise_id"), person_id=scope.user_id
+                        )
+                    )
+                )
+            )
+        if scope.is_staff_member:
+            branches.append(
+                Q(Exists(VisitOfficer.objects.filter(visit=OuterRef("pk"), user_id=scope.user_id)))
+            )
+        branches.append(
+            Q(
+                Exists(
+                    EnterpriseMembership.objects.filter(
+                        enterprise=OuterRef("enterprise_id"), user_id=scope.user_id, is_active=True
+                    )
+                ),
+                status=Visit.Status.DONE,
+                confidentiality=Visit.Confidentiality.SHAREABLE,
+            )
+        )
+        return branches
 
     def done(self) -> VisitQuerySet:
         return self.filter(status=Visit.Status.DONE)
 
     def planned(self) -> VisitQuerySet:
         return self.filter(status=Visit.Status.PLANNED)
-
-
-def _visible_branches(scope) -> list[Q]:
-    """The reasons `scope`'s person sees a visit, one Q each (their OR is `visible_to`)."""
-    branches = []
-    if scope.paths(Role.DISPATCHER, Role.LEADER, Role.ADMIN):
-        branches.append(
-            scope.region_q("enterprise__region", Role.DISPATCHER, Role.LEADER, Role.ADMIN)
-        )
-    if scope.has_role(Role.LIAISON, Role.RESPONSIBLE_LEADER):
-        branches.append(
-            Q(
-                Exists(
-                    LiaisonAssignment.objects.active().filter(
-                        enterprise=OuterRef("enterprise_id"), person_id=scope.user_id
-                    )
-                )
-            )
-        )
-    if scope.is_staff_member:
-        branches.append(
-            Q(Exists(VisitOfficer.objects.filter(visit=OuterRef("pk"), user_id=scope.user_id)))
-        )
-    branches.append(
-        Q(
-            Exists(
-                EnterpriseMembership.objects.filter(
-                    enterprise=OuterRef("enterprise_id"), user_id=scope.user_id, is_active=True
-                )
-            ),
-            status=Visit.Status.DONE,
-            confidentiality=Visit.Confidentiality.SHAREABLE,
-        )
-    )
-    return branches
 
 
 # The visit's history, kept by name so that `visits.services.visit_log` can write a new visit's
