@@ -67,20 +67,30 @@ def sums() -> dict:
     return {key: Sum(f"n_{key}") for key in KEYS}
 
 
-def _insert(sources: list[tuple[int, QuerySet]], start: datetime, end: datetime, sign: int):
+def insert_counts(
+    model,
+    sources: list[tuple[int, QuerySet]],
+    *,
+    sign: int,
+    constants: dict | None = None,
+    columns: dict[str, str] | None = None,
+) -> None:
     """Add the rows of each (level, queryset) of `sources` — grouped by the region and the
-    level's dimensions, with one column per key of `KEYS` — times `sign`, as cube rows of
-    [start, end). One INSERT … SELECT."""
+    level's dimensions, with one column per key of `KEYS` — times `sign`, as rows of `model`
+    (`FactCube` or `FactGrain`) with `constants` (column → value) and `columns` (model column
+    → column of the source rows). One INSERT … SELECT."""
     q = connection.ops.quote_name
-    columns = ["start", "end", "level", "region_path", *DIMS, *(f"n_{k}" for k in KEYS)]
-    bounds = [connection.ops.adapt_datetimefield_value(v) for v in (start, end)]
+    constants, columns = constants or {}, columns or {}
+    names = [*constants, *columns, "level", "region_path", *DIMS, *(f"n_{k}" for k in KEYS)]
+    fields = {f.column: f for f in model._meta.concrete_fields}
+    values = [fields[c].get_db_prep_value(v, connection) for c, v in constants.items()]
     selects, params = [], []
     for n, (level, rows) in enumerate(sources):
         sql, sql_params = rows.query.sql_with_params()
         kept = LEVEL_DIMS[level]
         select = [
-            "%s",
-            "%s",
+            *(["%s"] * len(constants)),
+            *(f"s{n}.{q(source)}" for source in columns.values()),
             str(int(level)),
             f"s{n}.{q('region_path')}",
             *(f"s{n}.{q(d)}" if d in kept else "CAST(NULL AS integer)" for d in DIMS),
@@ -88,10 +98,15 @@ def _insert(sources: list[tuple[int, QuerySet]], start: datetime, end: datetime,
         ]
         # Names and SQL are our own (Django's compiled queries); every value is a parameter.
         selects.append(f"SELECT {', '.join(select)} FROM ({sql}) s{n}")  # noqa: S608
-        params += [*bounds, *sql_params]
-    target = f"{q(FactCube._meta.db_table)} ({', '.join(q(c) for c in columns)})"
+        params += [*values, *sql_params]
+    target = f"{q(model._meta.db_table)} ({', '.join(q(c) for c in names)})"
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {target} {' UNION ALL '.join(selects)}", params)
+
+
+def _insert(sources: list[tuple[int, QuerySet]], start: datetime, end: datetime, sign: int):
+    """Add `sources` (see `insert_counts`) as cube rows of [start, end)."""
+    insert_counts(FactCube, sources, sign=sign, constants={"start": start, "end": end})
 
 
 def _from_facts(facts: QuerySet[Fact], start: datetime, end: datetime, level: int) -> QuerySet:
@@ -160,12 +175,13 @@ def materialised() -> set[tuple[datetime, datetime]]:
     return set(CubePeriod.objects.values_list("start", "end"))
 
 
-def breakdowns(rows: QuerySet[FactCube], *, root: Region | None):
+def breakdowns(rows: QuerySet, *, root: Region | None):
     """The totals and the counts per value of every dimension from a period's rows of the
-    coarse levels (`rows`, narrowed to the jurisdiction and the region): the totals and the
+    coarse levels (`rows`, of `FactCube` or `FactGrain`, narrowed to the jurisdiction and the
+    region): the totals and the
     regions from the REGION rows, each other dimension from the rows of its level. One query
     of a few hundred rows."""
-    _sql, region = metrics.region_prefix(FactCube, root)
+    _sql, region = metrics.region_prefix(rows.model, root)
     grouped = (
         rows.filter(level__lt=L.FULL)
         .annotate(g_region=region)

@@ -3,8 +3,8 @@
 The facts are derived data. `facts_for_issue` turns one issue's events (in order) into its
 facts; `rebuild_all` rebuilds every issue's (the command `cockpit_rebuild`, the nightly beat);
 `refresh` rebuilds the issues that have new events since the last run (the beat, every minute,
-and the cockpit page itself before it counts). Nothing else writes facts. The rollup of
-`cockpit.cube` is kept in step here, in the same transactions.
+and the cockpit page itself before it counts). Nothing else writes facts. The rollups of
+`cockpit.cube` and `cockpit.grains` are kept in step here, in the same transactions.
 
 Everything a fact says comes from the events: the state after each event (`to_state`), the lead
 unit from dispatch / re-dispatch data, the outcome from resolve data, the on-time fact and the
@@ -73,6 +73,7 @@ def buckets(t: datetime) -> dict[str, datetime]:
     day = timezone.localdate(t)
     w, m = week_start(day), month_start(day)
     return {
+        "day_start": local_midnight(day),
         "week_start": local_midnight(w),
         "week_end": local_midnight(w + timedelta(days=7)),
         "month_start": local_midnight(m),
@@ -102,7 +103,41 @@ class Ev:
     data: dict
 
 
+START_WINDOW_KINDS = (Fact.Kind.ACK, Fact.Kind.RESOLVE)  # windows of the period's start
+
+
+def window_of(kind: int, t: datetime, **fields) -> tuple[datetime | None, datetime | None]:
+    """The window (lo, hi] of period bounds in which a fact counts otherwise than in the
+    additive rollup (see `cockpit.grains`), or (None, None). `fields` are the fact's own.
+
+    - SPAN: a span that ended counts only for a period ending in (span_start, span_end]; the
+      last span counts for every period ending after its start, so otherwise than
+      additively for one ending in (t, span_start].
+    - REVISIT: one followed by another counts only for a period ending by the next one,
+      (t, next_at]; the last one counts as reworked only for a period ending after the
+      first rework, so otherwise for one ending in (t, mark_at].
+    - DISPATCH: returned only for a period ending after the return: (t, mark_at].
+    - ACK, RESOLVE: a repeated one is the first in a period starting in (prev_at, t].
+    """
+    lo = hi = None
+    if kind == Fact.Kind.SPAN:
+        if fields.get("span_end") is not None:
+            lo, hi = fields["span_start"], fields["span_end"]
+        else:
+            lo, hi = t, fields.get("span_start")
+    elif kind in START_WINDOW_KINDS:
+        lo, hi = fields.get("prev_at"), t
+    elif kind == Fact.Kind.REVISIT:
+        lo, hi = t, fields.get("next_at") or fields.get("mark_at")
+    elif kind == Fact.Kind.DISPATCH:
+        lo, hi = t, fields.get("mark_at")
+    if lo is None or hi is None or hi <= lo:
+        return None, None
+    return lo, hi
+
+
 def _fact(dims: IssueDims, kind: int, t: datetime, unit_id, **fields) -> Fact:
+    w_lo, w_hi = window_of(kind, t, **fields)
     return Fact(
         issue_id=dims.issue_id,
         kind=kind,
@@ -115,6 +150,8 @@ def _fact(dims: IssueDims, kind: int, t: datetime, unit_id, **fields) -> Fact:
         category_root_id=dims.category_root_id,
         liaison_id=dims.liaison_id,
         **buckets(t),
+        w_lo=w_lo,
+        w_hi=w_hi,
         **fields,
     )
 
@@ -286,12 +323,14 @@ def build_issues(issue_ids) -> int:
             facts.extend(facts_for_issue(dims[issue_id], events))
     for issue_id in set(dims) - seen:  # no events at all (should not happen): registration only
         facts.extend(facts_for_issue(dims[issue_id], []))
-    from cockpit import cube
+    from cockpit import cube, grains
 
     cube.apply(issue_ids, -1)
+    grains.apply(issue_ids, -1)
     Fact.objects.filter(issue_id__in=issue_ids).delete()
     _insert(facts)
     cube.apply(issue_ids, 1)
+    grains.apply(issue_ids, 1)
     return len(facts)
 
 
@@ -328,9 +367,11 @@ def rebuild_all() -> dict:
                 facts.extend(facts_for_issue(dims[issue_id], events))
             _insert(facts)
             count += len(facts)
-        from cockpit import cube  # here: cube imports this module through cockpit.periods
+        # Here: cube and grains import this module through cockpit.periods.
+        from cockpit import cube, grains
 
         cube.rebuild()
+        grains.rebuild()
         state.last_event_id = last
         state.rebuilt_at = state.refreshed_at = timezone.now()
         state.save()

@@ -35,7 +35,7 @@ class Fact(models.Model):
       `mark_at` = the issue's first rework (不满意 revisit or reopen), if any.
 
     `t` is when the fact counts (registration for SPAN, the event time otherwise); the bucket
-    columns are `t`'s week and month in Asia/Shanghai, for trends.
+    columns are `t`'s day, week and month in Asia/Shanghai, for trends and `FactGrain`.
     """
 
     class Kind(models.IntegerChoices):
@@ -65,6 +65,12 @@ class Fact(models.Model):
     flag = models.BooleanField(null=True)
     first_ever = models.BooleanField(default=False)
     seconds = models.BigIntegerField(null=True)
+    # The window (w_lo, w_hi] of the period bounds for which this fact counts otherwise than
+    # in the additive rollup (`cockpit.grains`): of the period's END for SPAN, DISPATCH and
+    # REVISIT, of its START for ACK and RESOLVE. Both NULL when it never does. A function of
+    # the columns above (`cockpit.facts.window_of`).
+    w_lo = models.DateTimeField(null=True)
+    w_hi = models.DateTimeField(null=True)
 
     # Dimensions: the enterprise's region and industry, the issue's category and liaison, and
     # the lead unit at the moment of the fact (at the end of the span for SPAN).
@@ -76,6 +82,7 @@ class Fact(models.Model):
     unit_id = models.IntegerField(null=True)
     liaison_id = models.IntegerField(null=True)
 
+    day_start = models.DateTimeField()
     week_start = models.DateTimeField()
     week_end = models.DateTimeField()
     month_start = models.DateTimeField()
@@ -115,27 +122,10 @@ class CubePeriod(models.Model):
         return f"{self.start:%Y-%m-%d} ~ {self.end:%Y-%m-%d}"
 
 
-class FactCube(models.Model):
-    """The counts of `cockpit.metrics.conditions` for one period [start, end), summed over the
-    facts of each combination of dimensions of its `level`: the enterprise's region and, at
-    level FULL, the other four; at levels UNIT … LIAISON, that one of them; at REGION, none
-    (the dimensions a level leaves out are NULL). DERIVED from `Fact` rows by `cockpit.cube`
-    (never written by anything else): a period is materialised in full, then each refresh adds
-    the difference its rebuilt issues made (rows of negative and positive counts), and the
-    nightly rebuild starts afresh. A period's figures are the SUM of its rows of one level;
-    `n_<key>` holds the count of `<key>`."""
+class Counts(models.Model):
+    """The region and the dimension columns of a rollup row, and one count column per key of
+    `cockpit.metrics` (`n_<key>`)."""
 
-    class Level(models.IntegerChoices):
-        REGION = 0, _("辖区")
-        UNIT = 1, _("辖区×承办单位")
-        INDUSTRY = 2, _("辖区×行业")
-        CATEGORY = 3, _("辖区×诉求分类")
-        LIAISON = 4, _("辖区×联络员")
-        FULL = 5, _("全部维度")
-
-    start = models.DateTimeField()
-    end = models.DateTimeField()
-    level = models.PositiveSmallIntegerField(choices=Level.choices)
     region_path = models.CharField(max_length=255)
     industry_root_id = models.IntegerField(null=True)
     category_root_id = models.IntegerField(null=True)
@@ -160,6 +150,37 @@ class FactCube(models.Model):
     n_returned = models.IntegerField(default=0)
     n_ack_seconds = models.BigIntegerField(default=0)
     n_resolve_seconds = models.BigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class Level(models.IntegerChoices):
+    """How finely a rollup row is grouped: by the enterprise's region and, at FULL, the other
+    four dimensions; at UNIT … LIAISON, that one of them; at REGION, none (the dimensions a
+    level leaves out are NULL)."""
+
+    REGION = 0, _("辖区")
+    UNIT = 1, _("辖区×承办单位")
+    INDUSTRY = 2, _("辖区×行业")
+    CATEGORY = 3, _("辖区×诉求分类")
+    LIAISON = 4, _("辖区×联络员")
+    FULL = 5, _("全部维度")
+
+
+class FactCube(Counts):
+    """The counts of `cockpit.metrics.conditions` for one period [start, end), summed over the
+    facts of each combination of dimensions of its `level`. DERIVED from `Fact` rows by
+    `cockpit.cube` (never written by anything else): a period is materialised in full, then
+    each refresh adds the difference its rebuilt issues made (rows of negative and positive
+    counts), and the nightly rebuild starts afresh. A period's figures are the SUM of its rows
+    of one level; `n_<key>` holds the count of `<key>`."""
+
+    Level = Level
+
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
 
     class Meta:
         verbose_name = _("驾驶舱汇总")
@@ -192,6 +213,62 @@ class FactCube(models.Model):
 
     def __str__(self) -> str:
         return f"{self.start:%Y-%m-%d} ~ {self.end:%Y-%m-%d} {self.level} {self.region_path}"
+
+
+class FactGrain(Counts):
+    """The ADDITIVE counts of the facts whose `t` falls in one calendar day, week (from Monday)
+    or month from `start`, summed per combination of dimensions of its `level`: each fact
+    counted as `cockpit.metrics.additive_aggregates` counts it, as if the period began before
+    all time and never ended. A period's figures are the sum of its grains' rows plus the
+    corrections of the few facts whose window holds the period's bounds (`cockpit.grains`).
+    DERIVED from `Fact` rows by `cockpit.grains` only, like `FactCube`: built by the rebuild,
+    kept by each refresh with rows of negative and positive counts."""
+
+    class Grain(models.IntegerChoices):
+        DAY = 1, _("日")
+        WEEK = 2, _("周")
+        MONTH = 3, _("月")
+
+    grain = models.PositiveSmallIntegerField(choices=Grain.choices)
+    start = models.DateTimeField()
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+
+    class Meta:
+        verbose_name = _("驾驶舱日周月汇总")
+        verbose_name_plural = _("驾驶舱日周月汇总")
+        indexes = [
+            models.Index(fields=["level", "grain", "start"], name="grain_level"),
+            # A filtered page reads the FULL rows of one dimension value.
+            models.Index(
+                fields=["unit_id", "grain", "start"], condition=Q(level=5), name="grain_unit"
+            ),
+            models.Index(
+                fields=["liaison_id", "grain", "start"],
+                condition=Q(level=5),
+                name="grain_liaison",
+            ),
+            models.Index(
+                fields=["category_root_id", "grain", "start"],
+                condition=Q(level=5),
+                name="grain_category",
+            ),
+            models.Index(
+                fields=["industry_root_id", "grain", "start"],
+                condition=Q(level=5),
+                name="grain_industry",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__gte=0, level__lte=5), name="grain_level_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(grain__gte=1, grain__lte=3), name="grain_grain_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_grain_display()} {self.start:%Y-%m-%d} {self.level} {self.region_path}"
 
 
 class RollupState(models.Model):

@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Region, Role, Unit, User
 from accounts.scope import InSubquery, scope_for
-from cockpit import cube, metrics
+from cockpit import cube, grains, metrics
 from cockpit.facts import local_midnight
-from cockpit.models import Bulletin, Fact, FactCube
+from cockpit.models import Bulletin, Fact, FactCube, FactGrain
 from cockpit.periods import Period, bucket_bounds, trend_buckets
 from enterprises.models import Enterprise, Industry, LiaisonAssignment
 from issues.models import Category, ImprovementAction, Issue
@@ -226,11 +226,22 @@ class Cockpit:
         """The periods the rollup holds (`cockpit.cube`). One query."""
         return cube.materialised()
 
+    @cached_property
+    def grained(self) -> bool:
+        """Whether the additive rollup (`cockpit.grains`) is built. One query."""
+        return grains.built()
+
     def _cube_rows(self) -> QuerySet[FactCube]:
         return self.filters.narrow(FactCube.objects.all())
 
+    def _grain_rows(self) -> QuerySet[FactGrain]:
+        return self.filters.narrow(FactGrain.objects.all())
+
     @cached_property
     def _grouped(self):
+        """The period's totals and breakdowns: off the cube when it holds the period, else off
+        the additive rollup and the facts' corrections, else (before the rollup's first
+        build) on the facts."""
         start, end = self.period.start, self.period.end
         root = self.filters.root
         if (start, end) in self.cubed:
@@ -239,6 +250,11 @@ class Cockpit:
                 return cube.breakdowns(rows, root=root)
             rows = rows.filter(level=FactCube.Level.FULL)
             return metrics.all_breakdowns(rows, start=start, end=end, root=root, sums=cube.sums())
+        if self.grained:
+            level = FactCube.Level.FULL if self.filters.narrowed else FactCube.Level.REGION
+            return grains.breakdowns(
+                self._grain_rows(), self.facts, start=start, end=end, root=root, level=level
+            )
         return metrics.all_breakdowns(self.facts, start=start, end=end, root=self.filters.root)
 
     @cached_property
@@ -317,6 +333,9 @@ class Cockpit:
         if all(b in self.cubed for b in bounds):
             rows = self._cube_rows().filter(level=self.filters.rollup_level)
             counts = metrics.cube_trend(rows, bounds=bounds, sums=cube.sums())
+        elif self.grained:
+            rows = self._grain_rows().filter(level=self.filters.rollup_level)
+            counts = grains.trend(rows, self.facts, bounds=bounds, bucket=bucket)
         else:
             counts = metrics.trend(
                 self.facts, first=bounds[0][0], end=self.period.end, bucket=bucket

@@ -1,0 +1,222 @@
+"""The cockpit's additive rollup (`FactGrain`): the figures of ANY period — a custom one, or a
+trend bucket that `cockpit.cube` does not hold — from a few thousand rollup rows and a few
+facts, instead of a scan of the period's facts (a city's year is two million of them).
+
+The figures of DESIGN §10 are not sums over days: each counts a fact of [s, e) by a condition
+on s and e (`cockpit.metrics.conditions`: the span that holds the period's end, the first
+acknowledgement in the period, the latest revisit, a return before the end …). But for almost
+every fact, that condition gives the same answer for every period that holds its `t`: the one
+it gives for a period from before all time to after it (`metrics.additive_aggregates`). The
+exceptions are the facts whose WINDOW (`cockpit.facts.window_of`) holds the period's end (a
+span that ended after it, a revisit followed by another after it, a return after it) or its
+start (an acknowledgement or a resolution that repeats one from before it). So:
+
+    figures of [s, e) = Σ over the grains that tile [s, e) of their additive counts
+                      + Σ over the facts of [s, e) whose window holds s or e of
+                        (what the fact counts in [s, e) − what it counts additively).
+
+The grains are whole months, then whole weeks (from Monday), then days (`decompose`): a year
+is about twenty of them. Few windows hold any one instant — the issues in flight at that
+moment — and GiST indexes on PostgreSQL find them (migration cockpit 0005).
+
+The rows are kept like the cube's: `rebuild` builds them from every fact (the command and the
+nightly rebuild); `apply` adds, for the issues whose facts are being replaced, their old facts'
+counts with a minus sign and then their new facts' counts, inside the facts' locked
+transaction. Until the first rebuild has run (`built`), periods are counted on the facts. The
+tests hold the two paths equal, and equal to the recompute from the events.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.db import connection
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Least
+from django.utils import timezone
+
+from accounts.models import Region
+from cockpit import cube, metrics
+from cockpit.facts import local_midnight, next_month
+from cockpit.models import Fact, FactGrain, Level, RollupState
+
+G = FactGrain.Grain
+COLUMN = {G.DAY: "day_start", G.WEEK: "week_start", G.MONTH: "month_start"}
+STATE_KEY = "grains"
+
+Grains = list[tuple[int, date]]
+
+
+def decompose(first: date, end: date) -> Grains:
+    """The days [first, end) as (grain, first day) tiles: a whole month wherever one starts
+    and fits, else a whole week wherever one starts (Monday), fits and does not cross into a
+    month that fits whole, else a day."""
+    result, day = [], first
+    while day < end:
+        month_ahead = next_month(day)
+        week_ahead = day + timedelta(days=7)
+        if day.day == 1 and month_ahead <= end:
+            result.append((G.MONTH, day))
+            day = month_ahead
+        elif (
+            day.weekday() == 0
+            and week_ahead <= end
+            and not (month_ahead < week_ahead and next_month(month_ahead) <= end)
+        ):
+            result.append((G.WEEK, day))
+            day = week_ahead
+        else:
+            result.append((G.DAY, day))
+            day += timedelta(days=1)
+    return result
+
+
+def of_period(start: datetime, end: datetime) -> Grains:
+    """The grains of [start, end), two local midnights."""
+    return decompose(timezone.localdate(start), timezone.localdate(end))
+
+
+def _which(grains: Grains) -> Q:
+    starts: dict[int, list[datetime]] = {}
+    for grain, day in grains:
+        starts.setdefault(grain, []).append(local_midnight(day))
+    q = Q(pk__in=[])
+    for grain, values in starts.items():
+        q |= Q(grain=grain, start__in=values)
+    return q
+
+
+# --- Writing ----------------------------------------------------------------------------------
+
+
+def _from_facts(facts: QuerySet[Fact], grain: int, level: int) -> QuerySet:
+    return (
+        facts.annotate(g_grain=Value(int(grain)), g_start=F(COLUMN[grain]))
+        .values("g_grain", "g_start", "region_path", *cube.LEVEL_DIMS[level])
+        .annotate(**metrics.additive_aggregates())
+        .order_by()
+    )
+
+
+def _from_full(grain: int, level: int) -> QuerySet:
+    return (
+        FactGrain.objects.filter(grain=grain, level=Level.FULL)
+        .annotate(g_grain=F("grain"), g_start=F("start"))
+        .values("g_grain", "g_start", "region_path", *cube.LEVEL_DIMS[level])
+        .annotate(**cube.sums())
+        .order_by()
+    )
+
+
+def _insert(sources: list[tuple[int, QuerySet]], sign: int) -> None:
+    cube.insert_counts(
+        FactGrain, sources, sign=sign, columns={"grain": "g_grain", "start": "g_start"}
+    )
+
+
+def rebuild() -> None:
+    """Drop the rows and build them anew from the facts. Call it holding the facts' lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {FactGrain._meta.db_table}")
+    else:
+        FactGrain.objects.all().delete()
+    for grain in G:
+        _insert([(Level.FULL, _from_facts(Fact.objects.all(), grain, Level.FULL))], 1)
+        coarse = [level for level in cube.LEVEL_DIMS if level != Level.FULL]
+        _insert([(level, _from_full(grain, level)) for level in coarse], 1)
+    RollupState.objects.update_or_create(key=STATE_KEY, defaults={"rebuilt_at": timezone.now()})
+
+
+def apply(issue_ids, sign: int) -> None:
+    """Add (`sign` 1) or take away (-1) the counts of these issues' current facts, at every
+    grain and level. Call it holding the facts' lock, around replacing their facts. One
+    query."""
+    facts = Fact.objects.filter(issue_id__in=list(issue_ids))
+    _insert([(level, _from_facts(facts, g, level)) for g in G for level in cube.LEVEL_DIMS], sign)
+
+
+def built() -> bool:
+    """Whether the rows have been built (by a rebuild since they were introduced). One query."""
+    return RollupState.objects.filter(key=STATE_KEY, rebuilt_at__isnull=False).exists()
+
+
+# --- Reading ----------------------------------------------------------------------------------
+
+
+def _add(into: dict[str, int], counts: dict[str, int]) -> None:
+    for key, value in counts.items():
+        into[key] = into.get(key, 0) + value
+
+
+def breakdowns(
+    rows: QuerySet[FactGrain],
+    facts: QuerySet[Fact],
+    *,
+    start: datetime,
+    end: datetime,
+    root: Region | None,
+    level: int,
+):
+    """The totals and the counts per value of every dimension of [start, end): from the rows
+    of its grains (`rows`, narrowed to the filters; the coarse levels when `level` is not
+    FULL) and the corrections of its facts (`facts`, narrowed alike). Two queries."""
+    rows = rows.filter(_which(of_period(start, end)))
+    if level == Level.FULL:
+        totals, per = metrics.all_breakdowns(
+            rows.filter(level=Level.FULL), start=start, end=end, root=root, sums=cube.sums()
+        )
+    else:
+        totals, per = cube.breakdowns(rows, root=root)
+    corrections = facts.filter(t__gte=start, t__lt=end).filter(metrics.window_holds(start, end))
+    fix_totals, fix_per = metrics.all_breakdowns(
+        corrections,
+        start=start,
+        end=end,
+        root=root,
+        sums=metrics.correction_aggregates(start, end),
+    )
+    _add(totals, fix_totals)
+    for dim, values in fix_per.items():
+        for value, counts in values.items():
+            _add(per[dim].setdefault(value, {}), counts)
+    return totals, metrics.without_empty(per)
+
+
+def trend(
+    rows: QuerySet[FactGrain],
+    facts: QuerySet[Fact],
+    *,
+    bounds: list[tuple[datetime, datetime]],
+    bucket: str,
+) -> dict[datetime, dict[str, int]]:
+    """The counts of each trend bucket [start, end) of `bounds` (weeks or months, `bucket`;
+    the last one may end early), keyed by start: from its grains' rows (`rows`, narrowed to
+    the filters and to one level) and its facts' corrections. Two queries."""
+    bucket_of: dict[tuple[int, datetime], datetime] = {}
+    for start, end in bounds:
+        for grain, day in of_period(start, end):
+            bucket_of[grain, local_midnight(day)] = start
+    grain_rows = (
+        rows.filter(_which([(g, timezone.localdate(s)) for g, s in bucket_of]))
+        .values("grain", "start")
+        .annotate(**cube.sums())
+        .order_by()
+    )
+    result: dict[datetime, dict[str, int]] = {}
+    for row in grain_rows:
+        _add(result.setdefault(bucket_of[row["grain"], row["start"]], {}), metrics.counts_of(row))
+    which = Q(pk__in=[])
+    for start, end in bounds:
+        which |= Q(t__gte=start, t__lt=end) & metrics.window_holds(start, end)
+    # Each fact lies in one bucket, whose bounds its own bucket columns give.
+    s, e = F(f"{bucket}_start"), Least(F(f"{bucket}_end"), Value(bounds[-1][1]))
+    corrections = (
+        facts.filter(which)
+        .values(f"{bucket}_start")
+        .annotate(**metrics.correction_aggregates(s, e))
+        .order_by()
+    )
+    for row in corrections:
+        _add(result.setdefault(row[f"{bucket}_start"], {}), metrics.counts_of(row))
+    return result

@@ -1,0 +1,184 @@
+"""The additive rollup (`cockpit.grains`) is derived data: for ANY period, the figures,
+breakdowns and trends read off its grains plus the facts' corrections equal those counted on
+the facts, and those recomputed from the events alone — after it is built, after refreshes add
+the difference new events made, and for every filter."""
+
+import importlib
+import random
+from datetime import date, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps as django_apps
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
+
+from cockpit import facts, grains
+from cockpit.facts import next_month
+from cockpit.models import Fact, FactGrain
+from cockpit.periods import Period
+from cockpit.recompute import recompute
+from enterprises.models import Enterprise, Industry
+from tests.cockpit.conftest import TZ
+from tests.cockpit.test_cube import _on_facts
+from tests.cockpit.test_figures import cockpit_of
+
+pytestmark = pytest.mark.django_db
+
+G = FactGrain.Grain
+PERIODS = [
+    Period(date(2026, 3, 2), date(2026, 3, 15)),  # two whole weeks
+    Period(date(2026, 3, 3), date(2026, 3, 17)),  # days, a week, days
+    Period(date(2026, 3, 5), date(2026, 3, 5)),  # one day
+    Period(date(2026, 2, 23), date(2026, 3, 31)),  # a week, then March whole
+    Period(date(2026, 1, 1), date(2026, 4, 30)),  # four months
+    Period(date(2026, 2, 15), date(2026, 5, 10)),  # days, weeks, months, weeks, days
+    Period(date(2026, 3, 10), date(2026, 3, 12)),  # ends while issues are in flight
+    Period(date(2026, 3, 16), date(2026, 3, 19)),
+]
+
+
+def test_the_grains_tile_any_period_exactly_and_few():
+    rng = random.Random(7)
+    for _ in range(500):
+        first = date(2025, 1, 1) + timedelta(days=rng.randrange(900))
+        end = first + timedelta(days=rng.randrange(1, 3 * 366))
+        tiles = grains.decompose(first, end)
+        day = first
+        for grain, start in tiles:
+            assert start == day
+            if grain == G.MONTH:
+                assert start.day == 1
+                day = next_month(start)
+            elif grain == G.WEEK:
+                assert start.weekday() == 0
+                day = start + timedelta(days=7)
+            else:
+                day = start + timedelta(days=1)
+        assert day == end
+        months = sum(1 for g, _s in tiles if g == G.MONTH)
+        assert len(tiles) - months <= 2 * (6 + 4 + 6), (first, end)  # each side of the months
+
+
+def test_a_year_to_date_is_eleven_months_a_week_and_days():
+    tiles = grains.decompose(date(2025, 12, 8), date(2026, 12, 8))
+
+    assert [g for g, _s in tiles].count(G.MONTH) == 11  # January to November
+    assert (G.WEEK, date(2025, 12, 8)) in tiles
+    assert len(tiles) <= 11 + 4 + 7 + 7
+
+
+def _on_grains(cockpit):
+    with CaptureQueriesContext(connection) as ctx:
+        totals, per = cockpit._grouped
+        trends = {b: [p["figures"].counts for p in cockpit.trend(b)] for b in ("week", "month")}
+    assert any(FactGrain._meta.db_table in q["sql"] for q in ctx.captured_queries)
+    return totals, per, trends
+
+
+def _assert_grains_equal_facts(user, **filters):
+    for period in PERIODS:
+        cockpit = cockpit_of(user, period, **filters)
+        assert cockpit.grained
+        assert (period.start, period.end) not in cockpit.cubed
+        on_grains = _on_grains(cockpit)
+        on_facts = _on_facts(cockpit_of(user, period, **filters))
+        assert on_grains == on_facts, (period, filters)
+
+
+def test_the_grains_give_the_facts_figures_then_and_after_refreshes(scenario, world):
+    # given: an industry for one enterprise, and the grains built on 2026-03-11, with issues
+    # in flight
+    section = Industry.objects.filter(parent__isnull=True).first()
+    assert section is not None
+    Enterprise.objects.filter(pk=world.ent_a.pk).update(industry=section)
+    scenario.run_until(datetime(2026, 3, 11, 12, tzinfo=TZ))
+    facts.rebuild_all()
+    _assert_grains_equal_facts(world.leader)
+
+    # when: the rest happens and the refresh adds its difference
+    scenario.run_all()
+    changed = facts.refresh(sync_cube=False)
+
+    # then
+    assert changed > 0
+    assert FactGrain.objects.filter(n_accepted__lt=0).exists()  # the old counts taken away
+    _assert_grains_equal_facts(world.leader)
+    _assert_grains_equal_facts(world.leader, unit=world.street_unit)
+    _assert_grains_equal_facts(world.leader, region=world.street)
+    _assert_grains_equal_facts(world.leader, category=scenario.cats.parent)
+    _assert_grains_equal_facts(world.leader, liaison=world.liaison)
+    _assert_grains_equal_facts(world.leader, industry=section)
+    _assert_grains_equal_facts(world.leader, unit=world.street_unit, region=world.street)
+    _assert_grains_equal_facts(world.far_leader)
+    district = [i.pk for k, i in scenario.issues.items() if k != 33]
+    for period in PERIODS:
+        fast = cockpit_of(world.leader, period).figures.counts
+        slow = recompute(start=period.start, end=period.end, issue_ids=district)
+        assert {k: slow.get(k, 0) for k in fast} == fast, period
+    assert cockpit_of(world.leader, PERIODS[0]).figures["accepted"] > 20  # not all empty
+
+
+def test_the_corrections_are_what_makes_the_figures_right(scenario, world):
+    """Without the facts whose window holds a bound, the grains alone are wrong for a period
+    that ends while issues are in flight: the corrections are not a no-op."""
+    scenario.run_all()
+    facts.rebuild_all()
+    period = Period(date(2026, 3, 10), date(2026, 3, 12))
+    cockpit = cockpit_of(world.leader, period)
+    holding = cockpit.facts.filter(t__gte=period.start, t__lt=period.end).filter(
+        grains.metrics.window_holds(period.start, period.end)
+    )
+
+    assert holding.exists()
+    assert cockpit.figures.counts == _on_facts(cockpit_of(world.leader, period))[0]
+
+
+def test_the_migration_gives_old_facts_the_day_and_window_new_ones_get(scenario, world):
+    scenario.run_all()
+    facts.rebuild_all()
+    fields = ["day_start", "w_lo", "w_hi"]
+    built = {f.pk: tuple(getattr(f, n) for n in fields) for f in Fact.objects.all()}
+    assert any(w_lo is not None for _d, w_lo, _h in built.values())
+    Fact.objects.update(day_start=F("week_start"), w_lo=None, w_hi=None)
+    migration = importlib.import_module("cockpit.migrations.0004_grains")
+    # What the migration uses of its schema editor: the connection, and execute().
+    editor = SimpleNamespace(
+        connection=connection, execute=lambda sql, params: connection.cursor().execute(sql, params)
+    )
+
+    migration.fill(django_apps, editor)
+
+    assert {f.pk: tuple(getattr(f, n) for n in fields) for f in Fact.objects.all()} == built
+
+
+def test_the_page_reads_the_grains_with_the_same_queries_with_more_issues(client, scenario, world):
+    client.force_login(world.leader)
+    weeks = {"period": "custom", "start": "2026-02-25", "end": "2026-03-17"}
+    scenario.run_until(datetime(2026, 3, 3, tzinfo=TZ))
+    facts.rebuild_all()
+    client.get("/cockpit/", weeks)  # warm the per-process caches
+    with CaptureQueriesContext(connection) as few:
+        client.get("/cockpit/", weeks)
+    scenario.run_all()
+    facts.refresh(sync_cube=False)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/cockpit/", weeks)
+
+    assert any(FactGrain._meta.db_table in q["sql"] for q in many.captured_queries)
+    assert len(many) == len(few)
+    assert response.context["cockpit"].figures["accepted"] > 20
+
+
+def test_before_the_first_rebuild_a_period_is_counted_on_the_facts(scenario, world):
+    scenario.run_all()
+    facts.refresh(sync_cube=False)  # refreshes write grain rows, but none was built
+    cockpit = cockpit_of(world.leader, PERIODS[1])
+
+    with CaptureQueriesContext(connection) as ctx:
+        counts = cockpit.figures.counts
+
+    assert not cockpit.grained
+    assert not any(FactGrain._meta.db_table in q["sql"] for q in ctx.captured_queries)
+    assert counts == _on_facts(cockpit_of(world.leader, PERIODS[1]))[0]
