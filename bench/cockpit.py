@@ -8,7 +8,7 @@ cockpit page (the whole view, template included) for a set of filters, and print
 
 Run: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/cockpit.py`
 (BENCH_ISSUES scales the data set down for a quick try; BENCH_REUSE=1 times the page on the
-data set already there, after migrating it and rebuilding the rollup only).
+data set already there, after migrating it and rebuilding the rollups only).
 """
 
 from __future__ import annotations
@@ -41,19 +41,19 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import Region, Unit, User  # noqa: E402
-from cockpit import cube, facts  # noqa: E402
-from cockpit.models import FactCube  # noqa: E402
+from cockpit import cube, facts, grains  # noqa: E402
+from cockpit.models import FactCube, FactGrain  # noqa: E402
 from enterprises.models import Enterprise  # noqa: E402
 from issues.models import Category, Issue, IssueEvent  # noqa: E402
 
 
-def measure(client, params) -> dict:
+def measure(client, params, path="/cockpit/") -> dict:
     times = []
     queries = 0
     for _ in range(RUNS):
         with CaptureQueriesContext(connection) as ctx:
             t0 = time.perf_counter()
-            response = client.get("/cockpit/", params)
+            response = client.get(path, params)
             times.append((time.perf_counter() - t0) * 1000)
         assert response.status_code == 200, response.status_code
         queries = len(ctx)
@@ -88,6 +88,10 @@ def main() -> None:
         with transaction.atomic():
             cube.rebuild()
         cube_rebuild = time.perf_counter() - t1
+        t1 = time.perf_counter()
+        with transaction.atomic():
+            grains.rebuild()
+        grains_rebuild = time.perf_counter() - t1
     else:
         w = world()
         n_issues, n_events = issues_and_events(w)
@@ -95,7 +99,7 @@ def main() -> None:
         t1 = time.perf_counter()
         built = facts.rebuild_all()
         rebuild = time.perf_counter() - t1
-        cube_rebuild = None  # part of rebuild_all
+        cube_rebuild = grains_rebuild = None  # part of rebuild_all
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     client = Client()
@@ -116,6 +120,24 @@ def main() -> None:
             "start": (today - timedelta(days=364)).isoformat(),
             "end": today.isoformat(),
         },
+        "custom_past_100_days": {
+            "period": "custom",
+            "start": (today - timedelta(days=160)).isoformat(),
+            "end": (today - timedelta(days=61)).isoformat(),
+        },
+        "last_365_days_unit": {
+            "period": "custom",
+            "start": (today - timedelta(days=364)).isoformat(),
+            "end": today.isoformat(),
+            "unit": w["units"][0].pk,
+        },
+        "last_90_days_district_category": {
+            "period": "custom",
+            "start": (today - timedelta(days=89)).isoformat(),
+            "end": today.isoformat(),
+            "region": district.pk,
+            "category": w["cats"][0].parent_id,
+        },
         "month_district": {"period": "month", "region": district.pk},
         "month_unit": {"period": "month", "unit": w["units"][0].pk},
         "quarter_category": {"period": "quarter", "category": w["cats"][0].parent_id},
@@ -128,6 +150,10 @@ def main() -> None:
     }
     client.get("/cockpit/", {"period": "month"})  # warm-up
     results = {name: measure(client, params) for name, params in cases.items()}
+    # The other breakdown tables load on their own (htmx): the largest, for a custom year.
+    results["table_liaison_last_365_days"] = measure(
+        client, {**cases["last_365_days"], "dim": "liaison"}, "/cockpit/table/"
+    )
     print(
         json.dumps(
             {
@@ -141,6 +167,8 @@ def main() -> None:
                 "cube_rebuild_s": cube_rebuild and round(cube_rebuild, 1),
                 "cube_periods": len(cube.materialised()),
                 "cube_rows": FactCube.objects.count(),
+                "grains_rebuild_s": grains_rebuild and round(grains_rebuild, 1),
+                "grain_rows": FactGrain.objects.count(),
                 "loadavg_1m": os.getloadavg()[0],
                 "runs": RUNS,
                 "page": results,

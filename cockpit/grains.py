@@ -16,8 +16,11 @@ start (an acknowledgement or a resolution that repeats one from before it). So:
                         (what the fact counts in [s, e) − what it counts additively).
 
 The grains are whole months, then whole weeks (from Monday), then days (`decompose`): a year
-is about twenty of them. Few windows hold any one instant — the issues in flight at that
-moment — and GiST indexes on PostgreSQL find them (migration cockpit 0005).
+is about twenty of them. The windows that hold one instant are those of the issues in flight
+at that moment — a few thousand facts in a city — and GiST indexes on PostgreSQL find them
+(migration cockpit 0005). A trend needs twelve instants, so every calendar week and month is
+also kept counted as a period of its own (grains WEEK_PERIOD, MONTH_PERIOD): a trend reads
+those, and corrects only its last bucket when the period ends inside it.
 
 The rows are kept like the cube's: `rebuild` builds them from every fact (the command and the
 nightly rebuild); `apply` adds, for the issues whose facts are being replaced, their old facts'
@@ -32,7 +35,6 @@ from datetime import date, datetime, timedelta
 
 from django.db import connection
 from django.db.models import F, Q, QuerySet, Value
-from django.db.models.functions import Least
 from django.utils import timezone
 
 from accounts.models import Region
@@ -41,7 +43,15 @@ from cockpit.facts import local_midnight, next_month
 from cockpit.models import Fact, FactGrain, Level, RollupState
 
 G = FactGrain.Grain
-COLUMN = {G.DAY: "day_start", G.WEEK: "week_start", G.MONTH: "month_start"}
+COLUMN = {
+    G.DAY: "day_start",
+    G.WEEK: "week_start",
+    G.MONTH: "month_start",
+    G.WEEK_PERIOD: "week_start",
+    G.MONTH_PERIOD: "month_start",
+}
+BUCKET_OF = {G.WEEK_PERIOD: "week", G.MONTH_PERIOD: "month"}  # the grains that are periods
+PERIOD_GRAIN = {bucket: grain for grain, bucket in BUCKET_OF.items()}
 STATE_KEY = "grains"
 
 Grains = list[tuple[int, date]]
@@ -89,11 +99,19 @@ def _which(grains: Grains) -> Q:
 # --- Writing ----------------------------------------------------------------------------------
 
 
+def _aggregates(grain: int) -> dict:
+    """How a grain counts its facts: additively, or as the week or month that it is."""
+    if grain in BUCKET_OF:
+        bucket = BUCKET_OF[grain]
+        return metrics.aggregates(F(f"{bucket}_start"), F(f"{bucket}_end"))
+    return metrics.additive_aggregates()
+
+
 def _from_facts(facts: QuerySet[Fact], grain: int, level: int) -> QuerySet:
     return (
         facts.annotate(g_grain=Value(int(grain)), g_start=F(COLUMN[grain]))
         .values("g_grain", "g_start", "region_path", *cube.LEVEL_DIMS[level])
-        .annotate(**metrics.additive_aggregates())
+        .annotate(**_aggregates(grain))
         .order_by()
     )
 
@@ -183,6 +201,12 @@ def breakdowns(
     return totals, metrics.without_empty(per)
 
 
+def _calendar_end(start: datetime, bucket: str) -> datetime:
+    day = timezone.localdate(start)
+    following = day + timedelta(days=7) if bucket == "week" else next_month(day)
+    return local_midnight(following)
+
+
 def trend(
     rows: QuerySet[FactGrain],
     facts: QuerySet[Fact],
@@ -190,11 +214,18 @@ def trend(
     bounds: list[tuple[datetime, datetime]],
     bucket: str,
 ) -> dict[datetime, dict[str, int]]:
-    """The counts of each trend bucket [start, end) of `bounds` (weeks or months, `bucket`;
-    the last one may end early), keyed by start: from its grains' rows (`rows`, narrowed to
-    the filters and to one level) and its facts' corrections. Two queries."""
+    """The counts of each trend bucket [start, end) of `bounds` (weeks or months, `bucket`),
+    keyed by start: a whole week or month from its own rows (WEEK_PERIOD, MONTH_PERIOD); one
+    that ends early (the last, at the period's end) from the additive rows of its grains and
+    its facts' corrections. `rows` are narrowed to the filters and to one level. Two queries
+    at most."""
     bucket_of: dict[tuple[int, datetime], datetime] = {}
+    partial = []
     for start, end in bounds:
+        if end == _calendar_end(start, bucket):
+            bucket_of[PERIOD_GRAIN[bucket], start] = start
+            continue
+        partial.append((start, end))
         for grain, day in of_period(start, end):
             bucket_of[grain, local_midnight(day)] = start
     grain_rows = (
@@ -206,17 +237,11 @@ def trend(
     result: dict[datetime, dict[str, int]] = {}
     for row in grain_rows:
         _add(result.setdefault(bucket_of[row["grain"], row["start"]], {}), metrics.counts_of(row))
-    which = Q(pk__in=[])
-    for start, end in bounds:
-        which |= Q(t__gte=start, t__lt=end) & metrics.window_holds(start, end)
-    # Each fact lies in one bucket, whose bounds its own bucket columns give.
-    s, e = F(f"{bucket}_start"), Least(F(f"{bucket}_end"), Value(bounds[-1][1]))
-    corrections = (
-        facts.filter(which)
-        .values(f"{bucket}_start")
-        .annotate(**metrics.correction_aggregates(s, e))
-        .order_by()
-    )
-    for row in corrections:
-        _add(result.setdefault(row[f"{bucket}_start"], {}), metrics.counts_of(row))
+    for start, end in partial:
+        corrections = (
+            facts.filter(t__gte=start, t__lt=end)
+            .filter(metrics.window_holds(start, end))
+            .aggregate(**metrics.correction_aggregates(start, end))
+        )
+        _add(result.setdefault(start, {}), metrics.counts_of(corrections))
     return result

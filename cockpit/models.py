@@ -216,11 +216,13 @@ class FactCube(Counts):
 
 
 class FactGrain(Counts):
-    """The ADDITIVE counts of the facts whose `t` falls in one calendar day, week (from Monday)
-    or month from `start`, summed per combination of dimensions of its `level`: each fact
-    counted as `cockpit.metrics.additive_aggregates` counts it, as if the period began before
-    all time and never ended. A period's figures are the sum of its grains' rows plus the
-    corrections of the few facts whose window holds the period's bounds (`cockpit.grains`).
+    """The counts of the facts whose `t` falls in one calendar day, week (from Monday) or month
+    from `start`, summed per combination of dimensions of its `level`. At grains DAY, WEEK
+    and MONTH they are ADDITIVE: each fact counted as `cockpit.metrics.additive_aggregates`
+    counts it, as if the period began before all time and never ended; a period's figures are
+    the sum of its grains' rows plus the corrections of the few facts whose window holds the
+    period's bounds (`cockpit.grains`). At WEEK_PERIOD and MONTH_PERIOD they are that week's
+    or month's own figures (`metrics.conditions` of the bucket), which a trend reads.
     DERIVED from `Fact` rows by `cockpit.grains` only, like `FactCube`: built by the rebuild,
     kept by each refresh with rows of negative and positive counts."""
 
@@ -228,6 +230,9 @@ class FactGrain(Counts):
         DAY = 1, _("日")
         WEEK = 2, _("周")
         MONTH = 3, _("月")
+        # Not additive: the week or month counted as a period of its own (a trend bucket).
+        WEEK_PERIOD = 4, _("周（按期）")
+        MONTH_PERIOD = 5, _("月（按期）")
 
     grain = models.PositiveSmallIntegerField(choices=Grain.choices)
     start = models.DateTimeField()
@@ -237,7 +242,7 @@ class FactGrain(Counts):
         verbose_name = _("驾驶舱日周月汇总")
         verbose_name_plural = _("驾驶舱日周月汇总")
         indexes = [
-            models.Index(fields=["level", "grain", "start"], name="grain_level"),
+            models.Index(fields=["grain", "start", "level"], name="grain_start"),
             # A filtered page reads the FULL rows of one dimension value.
             models.Index(
                 fields=["unit_id", "grain", "start"], condition=Q(level=5), name="grain_unit"
@@ -263,7 +268,7 @@ class FactGrain(Counts):
                 condition=Q(level__gte=0, level__lte=5), name="grain_level_valid"
             ),
             models.CheckConstraint(
-                condition=Q(grain__gte=1, grain__lte=3), name="grain_grain_valid"
+                condition=Q(grain__gte=1, grain__lte=5), name="grain_grain_valid"
             ),
         ]
 

@@ -145,7 +145,8 @@ def test_the_migration_gives_old_facts_the_day_and_window_new_ones_get(scenario,
     migration = importlib.import_module("cockpit.migrations.0004_grains")
     # What the migration uses of its schema editor: the connection, and execute().
     editor = SimpleNamespace(
-        connection=connection, execute=lambda sql, params: connection.cursor().execute(sql, params)
+        connection=connection,
+        execute=lambda sql, params=(): connection.cursor().execute(sql, params),
     )
 
     migration.fill(django_apps, editor)
