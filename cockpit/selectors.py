@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 
-from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -451,25 +450,29 @@ class Cockpit:
     @cached_property
     def lists(self) -> dict[str, dict]:
         """Issues overdue now, escalated (提级, still open) and reworked (open, with a rework),
-        within the filters: the count and the first LIST_SIZE of each. On PostgreSQL two
-        queries: the counts with each list's ids in order (one scan), then those issues;
-        elsewhere the counts, then each list."""
+        within the filters: the count and the first LIST_SIZE of each. The counts in one
+        query (a scan of the index of open and resolved issues, `issue_watch_order`); on
+        PostgreSQL then the first ids of each list in one query (each list read in that
+        index's order, so it stops after LIST_SIZE rows), then those issues; elsewhere each
+        list."""
         conditions = self._list_conditions()
         # Every condition holds only in the states listed here, so the index on the state
         # narrows the one scan they share.
         candidates = self.filters.issues().filter(state__in=OPEN_STATES | {State.RESOLVED})
-        aggregates = {key: Count("pk", filter=q) for key, q in conditions.items()}
-        ordered = connection.vendor == "postgresql"
-        if ordered:
-            aggregates.update(
-                {
-                    f"{key}_ids": ArrayAgg("pk", filter=q, order_by=LIST_ORDER, default=[])
-                    for key, q in conditions.items()
-                }
-            )
-        counts = candidates.aggregate(**aggregates)
-        if ordered:
-            ids = {key: counts[f"{key}_ids"][:LIST_SIZE] for key in conditions}
+        counts = candidates.aggregate(
+            **{key: Count("pk", filter=q) for key, q in conditions.items()}
+        )
+        if connection.features.supports_slicing_ordering_in_compound:
+            firsts = [
+                candidates.filter(q)
+                .order_by(*LIST_ORDER)
+                .annotate(which=Value(key))
+                .values_list("which", "pk")[:LIST_SIZE]
+                for key, q in conditions.items()
+            ]
+            ids: dict[str, list[int]] = {key: [] for key in conditions}
+            for key, pk in firsts[0].union(*firsts[1:], all=True):
+                ids[key].append(pk)
             found = self._with_related(
                 Issue.objects.filter(pk__in=[pk for some in ids.values() for pk in some])
             ).in_bulk()
