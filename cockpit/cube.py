@@ -175,27 +175,29 @@ def materialised() -> set[tuple[datetime, datetime]]:
     return set(CubePeriod.objects.values_list("start", "end"))
 
 
-def breakdowns(rows: QuerySet, *, root: Region | None):
+def breakdowns(rows: QuerySet, *, root: Region | None, dims: tuple[str, ...] = metrics.DIMENSIONS):
     """The totals and the counts per value of every dimension from a period's rows of the
     coarse levels (`rows`, of `FactCube` or `FactGrain`, narrowed to the jurisdiction and the
-    region): the totals and the
-    regions from the REGION rows, each other dimension from the rows of its level. One query
-    of a few hundred rows."""
+    region): the totals and the regions from the REGION rows, each other dimension of `dims`
+    from the rows of its level. One query of a few hundred rows."""
     _sql, region = metrics.region_prefix(rows.model, root)
+    levels = [L.REGION, *(LEVEL_OF[d] for d in dims if d in LEVEL_OF)]
     grouped = (
-        rows.filter(level__lt=L.FULL)
+        rows.filter(level__in=levels)
         .annotate(g_region=region)
         .values("level", "g_region", *DIMS)
         .annotate(**sums())
         .order_by()
     )
     totals = dict.fromkeys(KEYS, 0)
-    per: dict[str, dict[object, dict[str, int]]] = {d: {} for d in metrics.DIMENSIONS}
+    per: dict[str, dict[object, dict[str, int]]] = {d: {} for d in dims}
     dim_of = {level: dim for dim, level in LEVEL_OF.items()}
     for row in grouped:
         counts = metrics.counts_of(row)
         if row["level"] == L.REGION:
-            targets = [totals, per["region"].setdefault(row["g_region"], dict.fromkeys(KEYS, 0))]
+            targets = [totals]
+            if "region" in per:
+                targets.append(per["region"].setdefault(row["g_region"], dict.fromkeys(KEYS, 0)))
         else:
             dim = dim_of[row["level"]]
             value = row[LEVEL_DIMS[row["level"]][0]]

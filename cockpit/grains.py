@@ -175,17 +175,23 @@ def breakdowns(
     end: datetime,
     root: Region | None,
     level: int,
+    dims: tuple[str, ...] = metrics.DIMENSIONS,
 ):
-    """The totals and the counts per value of every dimension of [start, end): from the rows
-    of its grains (`rows`, narrowed to the filters; the coarse levels when `level` is not
-    FULL) and the corrections of its facts (`facts`, narrowed alike). Two queries."""
+    """The totals and the counts per value of each dimension of `dims` in [start, end): from
+    the rows of its grains (`rows`, narrowed to the filters; the coarse levels when `level`
+    is not FULL) and the corrections of its facts (`facts`, narrowed alike). Two queries."""
     rows = rows.filter(_which(of_period(start, end)))
     if level == Level.FULL:
         totals, per = metrics.all_breakdowns(
-            rows.filter(level=Level.FULL), start=start, end=end, root=root, sums=cube.sums()
+            rows.filter(level=Level.FULL),
+            start=start,
+            end=end,
+            root=root,
+            sums=cube.sums(),
+            dims=dims,
         )
     else:
-        totals, per = cube.breakdowns(rows, root=root)
+        totals, per = cube.breakdowns(rows, root=root, dims=dims)
     corrections = facts.filter(t__gte=start, t__lt=end).filter(metrics.window_holds(start, end))
     fix_totals, fix_per = metrics.all_breakdowns(
         corrections,
@@ -193,6 +199,7 @@ def breakdowns(
         end=end,
         root=root,
         sums=metrics.correction_aggregates(start, end),
+        dims=dims,
     )
     _add(totals, fix_totals)
     for dim, values in fix_per.items():

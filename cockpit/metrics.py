@@ -310,11 +310,13 @@ def all_breakdowns(
     end: datetime,
     root: Region | None,
     sums: dict | None = None,
+    dims: tuple[str, ...] = DIMENSIONS,
 ) -> tuple[dict[str, int], dict[str, dict[object, dict[str, int]]]]:
     """The totals and the counts per value of every dimension, from ONE scan of the period's
     facts — or, given `sums` (`cockpit.cube.sums()`), of the period's rollup rows, which carry
     the same dimension columns. On PostgreSQL the database sums per dimension (GROUPING
-    SETS); elsewhere the scan is grouped by all five dimensions at once and summed here."""
+    SETS); elsewhere the scan is grouped by all five dimensions at once and summed here. Only
+    the dimensions `dims` are broken down (each costs the database a grouping set)."""
     region_sql, region = region_prefix(facts.model, root)
     if sums is None:
         facts, sums = facts.filter(_in_period(start, end)), aggregates(start, end)
@@ -325,16 +327,16 @@ def all_breakdowns(
         .order_by()
     )
     if connection.vendor == "postgresql":
-        totals, per = _grouping_sets(qs, region_sql)
+        totals, per = _grouping_sets(qs, region_sql, dims)
         return totals, without_empty(per)
     keys = (*COUNT_KEYS, *SUM_KEYS)
     totals = dict.fromkeys(keys, 0)
-    per: dict[str, dict[object, dict[str, int]]] = {d: {} for d in DIMENSIONS}
+    per: dict[str, dict[object, dict[str, int]]] = {d: {} for d in dims}
     for row in qs:
         counts = counts_of(row)
         for k in keys:
             totals[k] += counts[k]
-        for dim in DIMENSIONS:
+        for dim in dims:
             value = row["g_region"] if dim == "region" else row[_DIM_FIELD[dim]]
             target = per[dim].setdefault(value, dict.fromkeys(keys, 0))
             for k in keys:
@@ -354,9 +356,10 @@ def without_empty(per: dict[str, dict[object, dict[str, int]]]):
 _GROUPING_OF = {31: None, 15: "region", 23: "unit", 27: "industry", 29: "category", 30: "liaison"}
 
 
-def _grouping_sets(qs: QuerySet, region_sql: str):
+def _grouping_sets(qs: QuerySet, region_sql: str, dims: tuple[str, ...]):
     """Run `qs` (grouped by the five dimensions) as GROUPING SETS: the totals and one set per
-    dimension, summed by PostgreSQL. The SQL is Django's own; only its GROUP BY changes."""
+    dimension of `dims`, summed by PostgreSQL. The SQL is Django's own; only its GROUP BY
+    changes."""
     sql, params = qs.query.sql_with_params()
     head, sep, group_by = sql.rpartition(" GROUP BY ")
     if not sep or len(_split_top_level(group_by)) != 5:
@@ -365,14 +368,15 @@ def _grouping_sets(qs: QuerySet, region_sql: str):
     columns = [region_sql] + [
         f"{table}.{connection.ops.quote_name(c)}" for c in _DIM_FIELD.values()
     ]
-    sets = ", ".join(["()", *[f"({c})" for c in columns]])
+    column_of = dict(zip(("region", *_DIM_FIELD), columns, strict=True))
+    sets = ", ".join(["()", *[f"({column_of[d]})" for d in dims]])
     head = head.replace("SELECT ", f"SELECT GROUPING({', '.join(columns)}) AS g_set, ", 1)
     with connection.cursor() as cursor:
         cursor.execute(f"{head} GROUP BY GROUPING SETS ({sets})", params)
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
     totals = dict.fromkeys((*COUNT_KEYS, *SUM_KEYS), 0)
-    per: dict[str, dict[object, dict[str, int]]] = {d: {} for d in DIMENSIONS}
+    per: dict[str, dict[object, dict[str, int]]] = {d: {} for d in dims}
     for row in rows:
         dim = _GROUPING_OF[row["g_set"]]
         if dim is None:

@@ -211,6 +211,9 @@ class Cockpit:
     user: User
     filters: Filters
     now: datetime = field(default_factory=timezone.now)
+    # The breakdowns counted with the totals: the page needs one (its first table), a tab
+    # another, an export all of them.
+    dims: tuple[str, ...] = metrics.DIMENSIONS
 
     @property
     def period(self) -> Period:
@@ -238,23 +241,35 @@ class Cockpit:
 
     @cached_property
     def _grouped(self):
-        """The period's totals and breakdowns: off the cube when it holds the period, else off
-        the additive rollup and the facts' corrections, else (before the rollup's first
-        build) on the facts."""
+        """The period's totals and the breakdowns of `dims`."""
+        return self._grouping(self.dims)
+
+    def _grouping(self, dims: tuple[str, ...]):
+        """The period's totals and the breakdowns of `dims`: off the cube when it holds the
+        period, else off the additive rollup and the facts' corrections, else (before the
+        rollup's first build) on the facts."""
         start, end = self.period.start, self.period.end
         root = self.filters.root
         if (start, end) in self.cubed:
             rows = self._cube_rows().filter(start=start, end=end)
             if not self.filters.narrowed:
-                return cube.breakdowns(rows, root=root)
+                return cube.breakdowns(rows, root=root, dims=dims)
             rows = rows.filter(level=FactCube.Level.FULL)
-            return metrics.all_breakdowns(rows, start=start, end=end, root=root, sums=cube.sums())
+            return metrics.all_breakdowns(
+                rows, start=start, end=end, root=root, sums=cube.sums(), dims=dims
+            )
         if self.grained:
             level = FactCube.Level.FULL if self.filters.narrowed else FactCube.Level.REGION
             return grains.breakdowns(
-                self._grain_rows(), self.facts, start=start, end=end, root=root, level=level
+                self._grain_rows(),
+                self.facts,
+                start=start,
+                end=end,
+                root=root,
+                level=level,
+                dims=dims,
             )
-        return metrics.all_breakdowns(self.facts, start=start, end=end, root=self.filters.root)
+        return metrics.all_breakdowns(self.facts, start=start, end=end, root=root, dims=dims)
 
     @cached_property
     def figures(self) -> metrics.Figures:
@@ -281,7 +296,8 @@ class Cockpit:
         return {}
 
     def _breakdown(self, dim: str) -> list[Row]:
-        counts = self._grouped[1][dim]
+        # A dimension the cockpit was not made for costs its own queries.
+        counts = (self._grouped if dim in self.dims else self._grouping((dim,)))[1][dim]
         names = _names(dim, counts)
         rows = []
         for key, c in counts.items():
@@ -514,8 +530,9 @@ class Cockpit:
         }
 
 
-def cockpit_for(*, user, cleaned: dict) -> Cockpit:
-    """The cockpit of `user` for a validated CockpitFilterForm's data."""
+def cockpit_for(*, user, cleaned: dict, dims: tuple[str, ...] = metrics.DIMENSIONS) -> Cockpit:
+    """The cockpit of `user` for a validated CockpitFilterForm's data, with the breakdowns of
+    `dims` counted with its totals."""
     paths = jurisdiction(user)
     filters = Filters(
         paths=paths,
@@ -526,7 +543,7 @@ def cockpit_for(*, user, cleaned: dict) -> Cockpit:
         unit=cleaned.get("unit"),
         liaison=cleaned.get("liaison"),
     )
-    return Cockpit(user=user, filters=filters)
+    return Cockpit(user=user, filters=filters, dims=dims)
 
 
 def bulletin_list_for(*, user) -> QuerySet[Bulletin]:

@@ -34,17 +34,18 @@ from crm.lib.xlsx import xlsx_response
 from issues.models import Issue
 
 
-def _cockpit(request, params=None):
-    """(form, cockpit or None): the cockpit for the request's filters; bad filters give the
-    form with its Chinese errors and the default period instead."""
+def _cockpit(request, params=None, dims=metrics.DIMENSIONS):
+    """(form, cockpit or None): the cockpit for the request's filters, with the breakdowns
+    of `dims`; bad filters give the form with its Chinese errors and the default period
+    instead."""
     paths = jurisdiction(request.user)
     form = CockpitFilterForm(params if params is not None else request.GET, paths=paths)
     facts.refresh(max_events=2000, wait=False, sync_cube=False)
     if form.is_valid():
-        return form, cockpit_for(user=request.user, cleaned=form.cleaned_data)
+        return form, cockpit_for(user=request.user, cleaned=form.cleaned_data, dims=dims)
     default = CockpitFilterForm({}, paths=paths)
     default.is_valid()
-    return form, cockpit_for(user=request.user, cleaned=default.cleaned_data)
+    return form, cockpit_for(user=request.user, cleaned=default.cleaned_data, dims=dims)
 
 
 def _as_of() -> object:
@@ -122,7 +123,8 @@ LIST_TITLES = {
 @require_GET
 @login_required
 def cockpit_page(request):
-    form, cockpit = _cockpit(request)
+    # The first table, the ranking and the chart are by unit; the other tabs load apart.
+    form, cockpit = _cockpit(request, dims=("unit",))
     bucket = request.GET.get("trend") if request.GET.get("trend") in ("week", "month") else None
     trend = cockpit.trend(bucket)
     labels = list(DIMENSION_LABELS.items())
@@ -157,10 +159,10 @@ def _table_rows(cockpit, dim: str, links: DrillLinks) -> tuple[list[dict], int]:
 def cockpit_table(request):
     """One breakdown table (`?dim=unit|region|…`) for the current filters: the content of a
     tab of the page, fetched by htmx when the tab is first opened."""
-    _form, cockpit = _cockpit(request)
     dim = request.GET.get("dim", "")
     if dim not in DIMENSION_LABELS:
         return HttpResponseBadRequest(_("未知的表格。"))
+    _form, cockpit = _cockpit(request, dims=(dim,))
     rows, total = _table_rows(cockpit, dim, DrillLinks(cockpit))
     context = {
         "cockpit": cockpit,
@@ -236,7 +238,7 @@ def screen_page(request):
 @login_required
 def screen_panel(request):
     """The big screen's content, polled by htmx."""
-    form, cockpit = _cockpit(request)
+    form, cockpit = _cockpit(request, dims=("unit",))
     context = {
         "form": form,
         "cockpit": cockpit,
