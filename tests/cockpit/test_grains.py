@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from cockpit import facts, grains
+from cockpit import cube, facts, grains, metrics
 from cockpit.facts import next_month
 from cockpit.models import Fact, FactGrain
 from cockpit.periods import Period
@@ -183,3 +183,18 @@ def test_before_the_first_rebuild_a_period_is_counted_on_the_facts(scenario, wor
     assert not cockpit.grained
     assert not any(FactGrain._meta.db_table in q["sql"] for q in ctx.captured_queries)
     assert counts == _on_facts(cockpit_of(world.leader, PERIODS[1]))[0]
+
+
+def test_a_cockpit_made_for_one_breakdown_gives_the_others_alike(scenario, world):
+    scenario.run_all()
+    facts.rebuild_all()
+    cube.sync(date(2026, 3, 20))
+    for period in (Period(date(2026, 3, 1), date(2026, 3, 31)), PERIODS[1]):
+        for filters in ({}, {"unit": world.street_unit}):
+            full = cockpit_of(world.leader, period, **filters)
+            for dim in metrics.DIMENSIONS:
+                one = cockpit_of(world.leader, period, **filters)
+                one.dims = ("unit",)
+                assert one.figures.counts == full.figures.counts
+                got = [(r.label, r.figures.counts) for r in one.breakdown(dim)]
+                assert got == [(r.label, r.figures.counts) for r in full.breakdown(dim)], dim
