@@ -320,15 +320,25 @@ def all_breakdowns(
     region_sql, region = region_prefix(facts.model, root)
     if sums is None:
         facts, sums = facts.filter(_in_period(start, end)), aggregates(start, end)
+    if not dims:
+        return counts_of(facts.aggregate(**sums)), {}
+    if connection.vendor == "postgresql":
+        # Grouped by the chosen dimensions only: GROUPING SETS may name no other column.
+        chosen = [d for d in ("region", *_DIM_FIELD) if d in dims]
+        qs = (
+            facts.annotate(g_region=region)
+            .values(*(_GROUPED_BY[d] for d in chosen))
+            .annotate(**sums)
+            .order_by()
+        )
+        totals, per = _grouping_sets(qs, region_sql, chosen)
+        return totals, without_empty(per)
     qs = (
         facts.annotate(g_region=region)
         .values("g_region", *_DIM_FIELD.values())
         .annotate(**sums)
         .order_by()
     )
-    if connection.vendor == "postgresql":
-        totals, per = _grouping_sets(qs, region_sql, dims)
-        return totals, without_empty(per)
     keys = (*COUNT_KEYS, *SUM_KEYS)
     totals = dict.fromkeys(keys, 0)
     per: dict[str, dict[object, dict[str, int]]] = {d: {} for d in dims}
@@ -352,38 +362,39 @@ def without_empty(per: dict[str, dict[object, dict[str, int]]]):
     }
 
 
-# GROUPING(region, unit, industry, category, liaison): a 1 bit for each column summed over.
-_GROUPING_OF = {31: None, 15: "region", 23: "unit", 27: "industry", 29: "category", 30: "liaison"}
+_GROUPED_BY = {"region": "g_region", **_DIM_FIELD}  # the column of each dimension
 
 
-def _grouping_sets(qs: QuerySet, region_sql: str, dims: tuple[str, ...]):
-    """Run `qs` (grouped by the five dimensions) as GROUPING SETS: the totals and one set per
-    dimension of `dims`, summed by PostgreSQL. The SQL is Django's own; only its GROUP BY
-    changes."""
+def _grouping_sets(qs: QuerySet, region_sql: str, dims: list[str]):
+    """Run `qs` (grouped by the columns of `dims`, in that order) as GROUPING SETS: the totals
+    and one set per dimension, summed by PostgreSQL. The SQL is Django's own; only its GROUP
+    BY changes."""
     sql, params = qs.query.sql_with_params()
     head, sep, group_by = sql.rpartition(" GROUP BY ")
-    if not sep or len(_split_top_level(group_by)) != 5:
-        raise RuntimeError(f"expected a query grouped by five columns: {group_by}")
+    if not sep or len(_split_top_level(group_by)) != len(dims):
+        raise RuntimeError(f"expected a query grouped by {len(dims)} columns: {group_by}")
     table = connection.ops.quote_name(qs.model._meta.db_table)
-    columns = [region_sql] + [
-        f"{table}.{connection.ops.quote_name(c)}" for c in _DIM_FIELD.values()
+    columns = [
+        region_sql if d == "region" else f"{table}.{connection.ops.quote_name(_DIM_FIELD[d])}"
+        for d in dims
     ]
-    column_of = dict(zip(("region", *_DIM_FIELD), columns, strict=True))
-    sets = ", ".join(["()", *[f"({column_of[d]})" for d in dims]])
+    sets = ", ".join(["()", *[f"({c})" for c in columns]])
     head = head.replace("SELECT ", f"SELECT GROUPING({', '.join(columns)}) AS g_set, ", 1)
     with connection.cursor() as cursor:
         cursor.execute(f"{head} GROUP BY GROUPING SETS ({sets})", params)
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    # GROUPING(…) has a 1 bit for each column summed over, the first column's the highest.
+    every = (1 << len(dims)) - 1
+    dim_of = {every: None} | {every ^ (1 << (len(dims) - 1 - i)): d for i, d in enumerate(dims)}
     totals = dict.fromkeys((*COUNT_KEYS, *SUM_KEYS), 0)
     per: dict[str, dict[object, dict[str, int]]] = {d: {} for d in dims}
     for row in rows:
-        dim = _GROUPING_OF[row["g_set"]]
+        dim = dim_of[row["g_set"]]
         if dim is None:
             totals = counts_of(row)
         else:
-            value = row["g_region"] if dim == "region" else row[_DIM_FIELD[dim]]
-            per[dim][value] = counts_of(row)
+            per[dim][row[_GROUPED_BY[dim]]] = counts_of(row)
     return totals, per
 
 
