@@ -7,12 +7,24 @@ took longer to render than the list of issues under it. The HTML written here is
 django/forms/widgets/select.html, select_option.html and attrs.html, character for character.
 """
 
+import html
+
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import conditional_escape, escape
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
+
+
+def _escape(text) -> str:
+    """Django's conditional_escape, without the wrappers for lazy arguments that cost more
+    than the escaping (this runs for every option of every select)."""
+    if isinstance(text, Promise):
+        text = str(text)
+    if hasattr(text, "__html__"):
+        return text.__html__()
+    return html.escape(str(text))
 
 
 def _attrs(attrs: dict) -> str:
@@ -21,25 +33,34 @@ def _attrs(attrs: dict) -> str:
     for name, value in attrs.items():
         if value is False:
             continue
-        out.append(f" {conditional_escape(name)}")
+        out.append(f" {_escape(name)}")
         if value is not True:
-            out.append(f'="{escape("%s" % value)}"')  # noqa: UP031 - the template's stringformat:'s'
+            out.append(f'="{html.escape("%s" % value)}"')  # noqa: UP031 - stringformat:'s'
     return "".join(out)
 
 
+def select_start(name: str, attrs: dict) -> str:
+    return f'<select name="{_escape(name)}"{_attrs(attrs)}>'
+
+
+def option(value, label, attrs: dict) -> str:
+    """select_option.html (which ends with a newline, which the select keeps)."""
+    value = html.escape("%s" % value)  # noqa: UP031 - the template's stringformat:'s'
+    return f'\n  <option value="{value}"{_attrs(attrs)}>{_escape(label)}</option>\n'
+
+
+SELECT_END = "\n</select>"
+
+
 def _select(widget: dict) -> str:
-    out = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    out = [select_start(widget["name"], widget["attrs"])]
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
-            out.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-        for option in group_choices:
-            value = escape("%s" % option["value"])  # noqa: UP031 - stringformat:'s'
-            label = conditional_escape(option["label"])
-            # select_option.html ends with a newline, which the select keeps.
-            out.append(f'\n  <option value="{value}"{_attrs(option["attrs"])}>{label}</option>\n')
+            out.append(f'\n  <optgroup label="{_escape(group_name)}">')
+        out.extend(option(o["value"], o["label"], o["attrs"]) for o in group_choices)
         if group_name:
             out.append("\n  </optgroup>")
-    out.append("\n</select>")
+    out.append(SELECT_END)
     return "".join(out)
 
 

@@ -71,3 +71,23 @@ def test_the_enterprise_filter_offers_people_industries_and_regions_as_labelled(
         assert options(form, name) == [(o.pk, str(o)) for o in form.fields[name].queryset], name
     assert (world.liaison.pk, str(world.liaison)) in options(form, "liaison")
     assert options(form, "industry")
+
+
+@pytest.mark.parametrize("chosen", [None, "", "first", "last", "not-a-number"])
+def test_a_column_select_is_written_as_djangos_own_select_writes_it(world, chosen):
+    from django import forms
+    from django.forms.renderers import DjangoTemplates
+
+    Category.objects.create(code="t2", name='<用工 & "招聘">')
+    form = IssueFilter({}, queryset=Issue.objects.none(), user=world.dispatcher).form
+    for name in ("category", "unit", "region"):
+        widget = form.fields[name].widget
+        pks = [pk for pk, _label in options(form, name)]
+        value = {"first": pks[0], "last": str(pks[-1])}.get(chosen, chosen)
+        djangos = forms.Select(attrs=widget.attrs, choices=list(widget.choices))
+
+        ours = widget.render(name, value, attrs={"id": f"id_{name}"})
+        theirs = djangos.render(name, value, attrs={"id": f"id_{name}"}, renderer=DjangoTemplates())
+
+        assert ours == theirs, name
+    assert "&lt;用工 &amp; &quot;招聘&quot;&gt;" in str(form["category"])
