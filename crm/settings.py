@@ -122,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "crm.context_processors.navigation",
             ],
+            "libraries": {"choices": "crm.lib.choice_tags"},
         },
     },
 ]

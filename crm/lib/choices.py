@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 
 from django import forms
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
+from django.utils.encoding import force_str
 from django.utils.safestring import mark_safe
 
 from crm.lib.form_renderer import SELECT_END, option, select_start
@@ -57,3 +58,16 @@ def choices_as_columns(
     widget = ColumnSelect(attrs=field.widget.attrs, choices=field.choices)
     widget.is_required, widget.is_localized = field.widget.is_required, field.widget.is_localized
     field.widget = widget
+
+
+def choice_label(instance, field_name: str):
+    """What `instance.get_<field_name>_display()` gives, for a field with flat choices, at a
+    fraction of its cost: Django builds a dict of all the field's choices on every call and
+    translates each label to hash it (a list page paid that for every row); this compares the
+    values and translates only the label it returns."""
+    field = instance._meta.get_field(field_name)
+    value = getattr(instance, field.attname)
+    for choice, label in field.flatchoices:
+        if choice == value:
+            return force_str(label, strings_only=True)
+    return force_str(value, strings_only=True)

@@ -91,3 +91,25 @@ def test_a_column_select_is_written_as_djangos_own_select_writes_it(world, chose
 
         assert ours == theirs, name
     assert "&lt;用工 &amp; &quot;招聘&quot;&gt;" in str(form["category"])
+
+
+def test_display_shows_what_get_display_shows():
+    from django.template import Context, Template
+
+    from crm.lib.choices import choice_label
+    from enterprises.models import Enterprise
+
+    cases = [
+        (Issue, "state", [*Issue._meta.get_field("state").flatchoices, ("bogus", None)]),
+        (Visit, "kind", [*Visit.Kind.choices, ("", None)]),
+        (Visit, "status", Visit.Status.choices),
+        (Enterprise, "scale", [*Enterprise.Scale.choices, ("", None)]),
+    ]
+    for model, field, choices in cases:
+        for value, _label in choices:
+            instance = model(**{field: value})
+            shown = getattr(instance, f"get_{field}_display")()
+            assert choice_label(instance, field) == shown, (model, value)
+    template = Template('{% load choices %}{{ visit|display:"kind" }}')
+    visit = Visit(kind=Visit.Kind.PHONE)
+    assert template.render(Context({"visit": visit})) == visit.get_kind_display()
