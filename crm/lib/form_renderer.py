@@ -1,20 +1,35 @@
 """The project's form renderer (settings.FORM_RENDERER): Django's own widget templates, except
-that a <select> is written in Python.
+that a <select>, an <input> and a checkbox or radio option are written in Python.
 
 Django renders a select as a template that includes one more template per option (and one per
 option's attributes): a filter form with the catalogue's categories, the units and the regions
-took longer to render than the list of issues under it. The HTML written here is that of
-django/forms/widgets/select.html, select_option.html and attrs.html, character for character.
+took longer to render than the list of issues under it. An input is two templates (its type's,
+which includes input.html, which includes attrs.html), a checkbox option four. The HTML written
+here is that of those templates (select.html, select_option.html, input.html, attrs.html,
+input_option.html and the types' own), character for character.
 """
 
 import html
 
 from django.forms.renderers import DjangoTemplates
 from django.utils.functional import Promise
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 
-SELECT = "django/forms/widgets/select.html"
-OPTION = "django/forms/widgets/select_option.html"
+WIDGETS = "django/forms/widgets/"
+SELECT = WIDGETS + "select.html"
+OPTION = WIDGETS + "select_option.html"
+INPUT = WIDGETS + "input.html"
+# The input types' templates: `{% include "django/forms/widgets/input.html" %}` (and a newline,
+# which the renderer strips).
+INPUT_TYPES = {
+    f"{WIDGETS}{name}.html"
+    for name in (
+        *("checkbox", "color", "date", "datetime", "email", "hidden", "number"),
+        *("password", "search", "tel", "text", "time", "url"),
+    )
+}
+# A checkbox's or a radio button's option: input_option.html (and a newline).
+INPUT_OPTIONS = {WIDGETS + "checkbox_option.html", WIDGETS + "radio_option.html"}
 
 
 def _escape(text) -> str:
@@ -27,6 +42,12 @@ def _escape(text) -> str:
     return html.escape(str(text))
 
 
+def _stringformat(value) -> str:
+    """`{{ value|stringformat:'s' }}`, autoescaped: the filter keeps a safe string safe."""
+    text = "%s" % value  # noqa: UP031 - what the filter does
+    return text if isinstance(value, SafeData) else html.escape(text)
+
+
 def _attrs(attrs: dict) -> str:
     """django/forms/widgets/attrs.html: ` name="value"`, ` name` for True, nothing for False."""
     out = []
@@ -35,7 +56,7 @@ def _attrs(attrs: dict) -> str:
             continue
         out.append(f" {_escape(name)}")
         if value is not True:
-            out.append(f'="{html.escape("%s" % value)}"')  # noqa: UP031 - stringformat:'s'
+            out.append(f'="{_stringformat(value)}"')
     return "".join(out)
 
 
@@ -45,8 +66,7 @@ def select_start(name: str, attrs: dict) -> str:
 
 def option(value, label, attrs: dict) -> str:
     """select_option.html (which ends with a newline, which the select keeps)."""
-    value = html.escape("%s" % value)  # noqa: UP031 - the template's stringformat:'s'
-    return f'\n  <option value="{value}"{_attrs(attrs)}>{_escape(label)}</option>\n'
+    return f'\n  <option value="{_stringformat(value)}"{_attrs(attrs)}>{_escape(label)}</option>\n'
 
 
 SELECT_END = "\n</select>"
@@ -64,15 +84,39 @@ def _select(widget: dict) -> str:
     return "".join(out)
 
 
+def _input(widget: dict) -> str:
+    """input.html (which ends with a newline)."""
+    value = "" if widget["value"] is None else f' value="{_stringformat(widget["value"])}"'
+    kind, name = _escape(widget["type"]), _escape(widget["name"])
+    return f'<input type="{kind}" name="{name}"{value}{_attrs(widget["attrs"])}>\n'
+
+
+def _input_option(widget: dict) -> str:
+    """input_option.html: the input, in its label when `wrap_label`."""
+    if not widget["wrap_label"]:
+        return _input(widget)
+    element_id = widget["attrs"].get("id")
+    label_for = f' for="{_escape(element_id)}"' if element_id else ""
+    return f"<label{label_for}>{_input(widget)} {_escape(widget['label'])}</label>\n"
+
+
 class FormRenderer(DjangoTemplates):
-    """DjangoTemplates, with selects (whose options use Django's own option template) written
-    in Python."""
+    """DjangoTemplates, with selects (whose options use Django's own option template), inputs
+    and checkbox or radio options written in Python."""
 
     def render(self, template_name, context, request=None):
+        widget = context["widget"]
         if template_name == SELECT and all(
             option["template_name"] == OPTION
-            for _name, options, _index in context["widget"]["optgroups"]
+            for _name, options, _index in widget["optgroups"]
             for option in options
         ):
-            return mark_safe(_select(context["widget"]))  # noqa: S308 - every part escaped above
-        return super().render(template_name, context, request)
+            written = _select(widget)
+        elif template_name == INPUT or template_name in INPUT_TYPES:
+            written = _input(widget)
+        elif template_name in INPUT_OPTIONS:
+            written = _input_option(widget)
+        else:
+            return super().render(template_name, context, request)
+        # Stripped as Django's renderers strip what a template wrote; every part escaped above.
+        return mark_safe(written.strip())  # noqa: S308

@@ -127,3 +127,38 @@ def test_selects_are_written_as_djangos_own_templates_write_them(widget, value):
     ours = widget.render("f", value, attrs={"id": "id_f"}, renderer=FormRenderer())
     django = widget.render("f", value, attrs={"id": "id_f"}, renderer=DjangoTemplates())
     assert ours == django
+
+
+@pytest.mark.parametrize(
+    ("widget", "value"),
+    [
+        (forms.TextInput(attrs={"class": "form-control", "placeholder": '名称"<&>'}), None),
+        (forms.TextInput(), 'a"<b>&'),
+        (forms.TextInput(), ""),
+        (forms.NumberInput(attrs={"min": 0, "max": 9, "required": True}), 3),
+        (forms.DateInput(attrs={"type": "date"}), "2026-12-07"),
+        (forms.HiddenInput(), 42),
+        (forms.EmailInput(attrs={"disabled": False}), "a@b.cn"),
+        (forms.CheckboxInput(), True),
+        (forms.CheckboxInput(), False),
+        (forms.CheckboxSelectMultiple(choices=[(1, "甲"), (2, "<乙>")]), [2]),
+        (forms.RadioSelect(choices=[("x", "一"), ("y", "二")]), "y"),
+    ],
+)
+def test_inputs_are_written_as_djangos_own_templates_write_them(widget, value):
+    ours = widget.render("f", value, attrs={"id": "id_f"}, renderer=FormRenderer())
+    django = widget.render("f", value, attrs={"id": "id_f"}, renderer=DjangoTemplates())
+    assert ours == django
+
+
+def test_a_checkbox_option_alone_is_written_as_djangos_own_templates_write_it():
+    class Form(forms.Form):
+        tags = forms.MultipleChoiceField(
+            choices=[("1", "甲"), ("2", "<乙>")], widget=forms.CheckboxSelectMultiple
+        )
+
+    def written_by(renderer):
+        form = Form({"tags": ["2"]}, renderer=renderer)
+        return [(str(option.tag()), str(option)) for option in form["tags"]]
+
+    assert written_by(FormRenderer()) == written_by(DjangoTemplates())
