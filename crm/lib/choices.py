@@ -20,11 +20,20 @@ class ColumnChoiceIterator(ModelChoiceIterator):
     queryset's `columns` per option, labelled by `label(*row)`."""
 
     def __iter__(self):
+        for pk, label in self.options():
+            yield (ModelChoiceIteratorValue(pk, None) if pk != "" else "", label)
+
+    def options(self):
+        """(value, label) of each option, the value as the option writes it: the empty
+        label's "" first, then each row's pk as text."""
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         columns, label = self.field.choice_columns
         for pk, *row in self.queryset.values_list("pk", *columns):
-            yield (ModelChoiceIteratorValue(pk, None), label(*row))
+            yield (str(pk), label(*row))
+
+
+SELECTED, NO_ATTRS = {"selected": True}, {}
 
 
 class ColumnSelect(forms.Select):
@@ -37,10 +46,10 @@ class ColumnSelect(forms.Select):
         chosen = self.format_value(value)
         out = [select_start(name, self.build_attrs(self.attrs, attrs))]
         found = False  # as Django's Select, only the first option with the value is selected
-        for option_value, label in self.choices:
-            selected = not found and str(option_value) in chosen
+        for text, label in self.choices.options():
+            selected = not found and text in chosen
             found |= selected
-            out.append(option(option_value, label, {"selected": True} if selected else {}))
+            out.append(option(text, label, SELECTED if selected else NO_ATTRS))
         out.append(SELECT_END)
         return mark_safe("".join(out))  # noqa: S308 - every part escaped by form_renderer
 
