@@ -105,18 +105,20 @@ class FormRenderer(DjangoTemplates):
     and checkbox or radio options written in Python."""
 
     def render(self, template_name, context, request=None):
-        widget = context["widget"]
-        if template_name == SELECT and all(
-            option["template_name"] == OPTION
-            for _name, options, _index in widget["optgroups"]
-            for option in options
-        ):
-            written = _select(widget)
+        written = None
+        if template_name == SELECT:
+            widget = context["widget"]
+            if all(
+                option["template_name"] == OPTION
+                for _name, options, _index in widget["optgroups"]
+                for option in options
+            ):
+                written = _select(widget)
         elif template_name == INPUT or template_name in INPUT_TYPES:
-            written = _input(widget)
+            written = _input(context["widget"])
         elif template_name in INPUT_OPTIONS:
-            written = _input_option(widget)
-        else:
+            written = _input_option(context["widget"])
+        if written is None:  # any other template: a form's, its errors', other widgets'
             return super().render(template_name, context, request)
         # Stripped as Django's renderers strip what a template wrote; every part escaped above.
         return mark_safe(written.strip())  # noqa: S308
