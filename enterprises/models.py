@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Region, Role
 from accounts.scope import BranchVisibility
 from crm.lib.plugins import plugins
+from crm.lib.urls import pk_url
 from enterprises.validators import validate_credit_code
 
 
@@ -196,7 +197,7 @@ class Enterprise(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("enterprises:detail", kwargs={"pk": self.pk})
+        return pk_url("enterprises:detail", self.pk)
 
 
 class Contact(models.Model):

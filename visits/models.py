@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Role
 from accounts.scope import BranchVisibility
+from crm.lib.urls import pk_url
 from enterprises.models import Contact, Enterprise, EnterpriseMembership, LiaisonAssignment
 
 
@@ -203,7 +204,7 @@ class Visit(models.Model):
         return f"{self.enterprise} · {self.get_kind_display()} · {when}"
 
     def get_absolute_url(self) -> str:
-        return reverse("visits:detail", kwargs={"pk": self.pk})
+        return pk_url("visits:detail", self.pk)
 
     @property
     def is_planned(self) -> bool:

@@ -8,13 +8,13 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, When
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Region, Role, Unit
 from accounts.scope import MATCH_NOTHING, Scope, scope_for
+from crm.lib.urls import pk_url
 from issues.models.catalogue import Category
 from issues.workflow import (
     BEFORE_RESOLUTION,
@@ -518,7 +518,7 @@ class Issue(models.Model):
         return f"{self.number} {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("issues:detail", kwargs={"pk": self.pk})
+        return pk_url("issues:detail", self.pk)
 
     @property
     def number(self) -> str:

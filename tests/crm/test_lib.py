@@ -162,3 +162,41 @@ def test_a_checkbox_option_alone_is_written_as_djangos_own_templates_write_it():
         return [(str(option.tag()), str(option)) for option in form["tags"]]
 
     assert written_by(FormRenderer()) == written_by(DjangoTemplates())
+
+
+def test_a_pk_url_is_what_reverse_gives_under_any_script_prefix():
+    from django.urls import NoReverseMatch, get_script_prefix, reverse, set_script_prefix
+
+    from crm.lib.urls import pk_url
+
+    for name in ("issues:detail", "visits:detail", "enterprises:detail"):
+        for pk in (1, 42, 987_654_321, 2**63 - 1):
+            assert pk_url(name, pk) == reverse(name, kwargs={"pk": pk})
+    before = get_script_prefix()
+    set_script_prefix("/qq987654321/")
+    try:
+        assert pk_url("issues:detail", 7) == reverse("issues:detail", kwargs={"pk": 7})
+        assert pk_url("issues:detail", 7) == "/qq987654321/issues/7/"
+    finally:
+        set_script_prefix(before)
+    assert pk_url("issues:detail", 7) == "/issues/7/"
+    with pytest.raises(NoReverseMatch):
+        pk_url("issues:detail", None)
+
+
+def test_a_whole_form_with_its_errors_is_written_as_djangos_own_templates_write_it():
+    class Form(forms.Form):
+        name = forms.CharField(label="名称", max_length=3)
+        kind = forms.ChoiceField(choices=[("a", "甲"), ("b", "<乙>")])
+        day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+        tags = forms.MultipleChoiceField(
+            choices=[("1", "一"), ("2", "二")], widget=forms.CheckboxSelectMultiple
+        )
+        note = forms.CharField(widget=forms.Textarea, required=False)
+
+    data = {"name": "<太长了>", "kind": "c", "day": "x", "tags": ["2"]}
+    for form in (Form(), Form(data)):
+        ours = Form(form.data or None, renderer=FormRenderer())
+        django = Form(form.data or None, renderer=DjangoTemplates())
+        assert ours.as_div() == django.as_div()
+        assert str(ours.errors) == str(django.errors)
