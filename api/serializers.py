@@ -197,7 +197,7 @@ class VisitSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(PersonSerializer(many=True))
     def get_officers(self, obj):
-        return [{"id": o.user_id, "name": str(o.user)} for o in obj.officer_links.all()]
+        return [{"id": o.user_id, "name": str(o.user)} for o in obj.officer_list]
 
 
 class VisitIssueSerializer(serializers.ModelSerializer):

@@ -190,11 +190,11 @@ class VisitLogForm(_PeopleMixin):
         if planned is not None:
             self.fields["kind"].initial = planned.kind
             self.fields["place"].initial = planned.place
-            lead = next((o.user for o in planned.officer_links.all() if o.is_lead), None)
+            lead = next((o.user for o in planned.officer_list if o.is_lead), None)
             if lead is not None:
                 self.fields["lead"].initial = lead.pk
             self.fields["officers"].initial = [
-                o.user_id for o in planned.officer_links.all() if not o.is_lead
+                o.user_id for o in planned.officer_list if not o.is_lead
             ]
         style_widgets(self)
 

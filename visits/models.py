@@ -210,6 +210,24 @@ class Visit(models.Model):
     def is_planned(self) -> bool:
         return self.status == self.Status.PLANNED
 
+    @property
+    def officer_list(self) -> list[VisitOfficer]:
+        """The officers' links with their users, the lead first: as the selectors prefetched
+        them (`PREFETCHED_OFFICERS`), else read now."""
+        if PREFETCHED_OFFICERS in self.__dict__:
+            return self.__dict__[PREFETCHED_OFFICERS]
+        return list(officers_in_order(self.officer_links.all()))
+
+
+# Where the selectors put a visit's officers (a Prefetch's to_attr: a list per visit, without
+# the related manager and queryset Django would make for each visit of a page).
+PREFETCHED_OFFICERS = "prefetched_officers"
+
+
+def officers_in_order(links):
+    """Officer links with their users, the lead first."""
+    return links.select_related("user").order_by("-is_lead", "pk")
+
 
 class VisitOfficer(models.Model):
     """An officer on a visit; exactly one of them leads (at most one, by a constraint)."""

@@ -11,14 +11,22 @@ from accounts.models import User
 from accounts.scope import visible_for_list
 from enterprises.models import Enterprise
 from visits.filters import VisitFilter
-from visits.models import Visit, VisitAttachment, VisitOfficer
+from visits.models import (
+    PREFETCHED_OFFICERS,
+    Visit,
+    VisitAttachment,
+    VisitOfficer,
+    officers_in_order,
+)
 
 
 def _with_people(qs: QuerySet[Visit]) -> QuerySet[Visit]:
+    """With the enterprise, its region and the officers (`Visit.officer_list`)."""
     return qs.select_related("enterprise", "enterprise__region").prefetch_related(
         Prefetch(
             "officer_links",
-            queryset=VisitOfficer.objects.select_related("user").order_by("-is_lead", "pk"),
+            queryset=officers_in_order(VisitOfficer.objects.all()),
+            to_attr=PREFETCHED_OFFICERS,
         )
     )
 
