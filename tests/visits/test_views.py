@@ -369,3 +369,20 @@ def test_the_coverage_table_exports_to_excel_for_dispatchers_only(client, world)
     rows = [tuple(c.value for c in row) for row in sheet.iter_rows(min_row=2)]
     assert ("辖区", "城关街道", 1, 1, 1, 0) in rows
     assert ("包联人员", "联络员", 1, 1, 1, 0) in rows
+
+
+def test_a_visits_officers_are_the_lead_first_whether_prefetched_or_not(
+    world, django_assert_num_queries
+):
+    # given a visit led by the liaison, with the dispatcher along
+    visit = make_visit(world.ent_a, world.liaison, others=[world.dispatcher])
+
+    # when it is read by the list's selector, and on its own
+    listed = next(v for v in visit_list(user=world.dispatcher) if v.pk == visit.pk)
+    alone = Visit.objects.get(pk=visit.pk)
+
+    # then both give the lead first; the listed one without a further query
+    with django_assert_num_queries(0):
+        prefetched = [(o.user, o.is_lead) for o in listed.officer_list]
+    assert prefetched == [(world.liaison, True), (world.dispatcher, False)]
+    assert [(o.user, o.is_lead) for o in alone.officer_list] == prefetched
