@@ -48,6 +48,16 @@ def test_the_list_filters_by_sector_industry_and_tags(world, login_as):
         assert "城关机械有限公司" in body and "高新芯片有限公司" not in body, params
 
 
+def test_a_row_shows_its_tags(world, login_as):
+    from enterprises.models import Tag
+
+    world.ent_a.tags.add(Tag.objects.get(name="专精特新"), Tag.objects.get(name="重点企业"))
+    body = login_as(world.dispatcher).get(reverse("enterprises:list")).content.decode()
+    badge = '<span class="badge rounded-pill text-bg-light border me-1">{}</span>'
+    assert badge.format("专精特新") in body and badge.format("重点企业") in body
+    assert body.count('<span class="badge rounded-pill text-bg-light border me-1">') == 2
+
+
 def test_the_list_runs_a_constant_number_of_queries(world, login_as, django_assert_max_num_queries):
     client = login_as(world.dispatcher)
     for n in range(30):
