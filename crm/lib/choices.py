@@ -24,13 +24,12 @@ class ColumnChoiceIterator(ModelChoiceIterator):
             yield (ModelChoiceIteratorValue(pk, None) if pk != "" else "", label)
 
     def options(self):
-        """(value, label) of each option, the value as the option writes it: the empty
-        label's "" first, then each row's pk as text."""
+        """(value, label) of each option: the empty label's "" first, then each row's pk."""
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         columns, label = self.field.choice_columns
         for pk, *row in self.queryset.values_list("pk", *columns):
-            yield (str(pk), label(*row))
+            yield (pk, label(*row))
 
 
 SELECTED, NO_ATTRS = {"selected": True}, {}
@@ -46,7 +45,8 @@ class ColumnSelect(forms.Select):
         chosen = self.format_value(value)
         out = [select_start(name, self.build_attrs(self.attrs, attrs))]
         found = False  # as Django's Select, only the first option with the value is selected
-        for text, label in self.choices.options():
+        for value, label in self.choices.options():
+            text = str(value)
             selected = not found and text in chosen
             found |= selected
             out.append(option(text, label, SELECTED if selected else NO_ATTRS))
