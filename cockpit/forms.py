@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, Role, RoleMembership, Unit, User
 from cockpit.periods import PRESETS, Period, preset_period
+from crm.lib.choices import choices_as_columns
 from enterprises.models import Industry
 from issues.models import Category
 
@@ -72,7 +73,6 @@ class CockpitFilterForm(forms.Form):
         self.fields["region"].queryset = Region.objects.filter(_paths_q("path", paths)).order_by(
             "path"
         )
-        self.fields["region"].label_from_instance = lambda r: "　" * (r.depth - 1) + r.name
         self.fields["unit"].queryset = (
             Unit.objects.filter(_paths_q("region__path", paths), is_active=True)
             .only("pk", "name", "short_name")
@@ -86,6 +86,13 @@ class CockpitFilterForm(forms.Form):
             .only("pk", "username", "display_name")
             .order_by("username")
         )
+        # The selects read their options as columns (crm.lib.choices): the liaison list alone
+        # is hundreds of users on every cockpit page.
+        choices_as_columns(
+            self.fields["region"], ("depth", "name"), lambda depth, name: "　" * (depth - 1) + name
+        )
+        for name in ("industry", "category", "unit", "liaison"):
+            choices_as_columns(self.fields[name])
         for field in self.fields.values():
             css = (
                 "form-select form-select-sm"

@@ -113,3 +113,21 @@ def test_display_shows_what_get_display_shows():
     template = Template('{% load choices %}{{ visit|display:"kind" }}')
     visit = Visit(kind=Visit.Kind.PHONE)
     assert template.render(Context({"visit": visit})) == visit.get_kind_display()
+
+
+def test_the_cockpit_filter_offers_its_choices_as_the_models_label_them(world):
+    from cockpit.forms import CockpitFilterForm
+    from cockpit.selectors import jurisdiction
+
+    form = CockpitFilterForm(
+        {"unit": str(world.line_unit.pk)}, paths=jurisdiction(world.dispatcher)
+    )
+
+    assert form.is_valid(), form.errors
+    for name in ("industry", "category", "unit", "liaison"):
+        assert options(form, name) == [(o.pk, str(o)) for o in form.fields[name].queryset], name
+    assert options(form, "unit") and options(form, "liaison")
+    assert options(form, "region") == [
+        (r.pk, "　" * (r.depth - 1) + r.name) for r in form.fields["region"].queryset
+    ]
+    assert f'<option value="{world.line_unit.pk}" selected>' in str(form["unit"])
