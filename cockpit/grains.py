@@ -162,6 +162,20 @@ def built() -> bool:
 # --- Reading ----------------------------------------------------------------------------------
 
 
+def corrections(facts: QuerySet[Fact], start: datetime, end: datetime) -> tuple[QuerySet, dict]:
+    """The facts of [start, end) whose window holds a bound of it, and the aggregates of their
+    corrections. A period that ends after now (the usual "last N days") has no fact whose
+    window holds its end — every window closes at an event, and no event is later than now —
+    so only its start is looked up, and only the keys it can change are corrected."""
+    facts = facts.filter(t__gte=start, t__lt=end)
+    if end > timezone.now():
+        return (
+            facts.filter(metrics.window_holds_start(start)),
+            metrics.correction_aggregates(start, end, keys=metrics.START_KEYS),
+        )
+    return facts.filter(metrics.window_holds(start, end)), metrics.correction_aggregates(start, end)
+
+
 def _add(into: dict[str, int], counts: dict[str, int]) -> None:
     for key, value in counts.items():
         into[key] = into.get(key, 0) + value
@@ -192,14 +206,9 @@ def breakdowns(
         )
     else:
         totals, per = cube.breakdowns(rows, root=root, dims=dims)
-    corrections = facts.filter(t__gte=start, t__lt=end).filter(metrics.window_holds(start, end))
+    held, sums = corrections(facts, start, end)
     fix_totals, fix_per = metrics.all_breakdowns(
-        corrections,
-        start=start,
-        end=end,
-        root=root,
-        sums=metrics.correction_aggregates(start, end),
-        dims=dims,
+        held, start=start, end=end, root=root, sums=sums, dims=dims
     )
     _add(totals, fix_totals)
     for dim, values in fix_per.items():
@@ -245,10 +254,6 @@ def trend(
     for row in grain_rows:
         _add(result.setdefault(bucket_of[row["grain"], row["start"]], {}), metrics.counts_of(row))
     for start, end in partial:
-        corrections = (
-            facts.filter(t__gte=start, t__lt=end)
-            .filter(metrics.window_holds(start, end))
-            .aggregate(**metrics.correction_aggregates(start, end))
-        )
-        _add(result.setdefault(start, {}), metrics.counts_of(corrections))
+        held, sums = corrections(facts, start, end)
+        _add(result.setdefault(start, {}), metrics.counts_of(held.aggregate(**sums)))
     return result

@@ -89,16 +89,21 @@ def additive_aggregates() -> dict:
     return aggregates(FAR_PAST, FAR_FUTURE)
 
 
-def correction_aggregates(s, e) -> dict:
+# The keys an ACK or RESOLVE fact can count otherwise than additively (its first-in-period
+# condition); the other keys of those facts count alike whatever the period.
+START_KEYS = ("acked", "acked_on_time", "ack_timed", "resolved", "resolved_on_time", "ack_seconds")
+
+
+def correction_aggregates(s, e, keys=None) -> dict:
     """For facts of [s, e) whose window holds a bound of it: what each counts in the period
-    minus what it counts in the additive rollup."""
+    minus what it counts in the additive rollup (for `keys`, by default all)."""
     exact, additive = conditions(s, e), conditions(FAR_PAST, FAR_FUTURE)
     result = {k: Count("pk", filter=exact[k]) - Count("pk", filter=additive[k]) for k in exact}
     for key, base in SUM_KEYS.items():
         result[key] = Coalesce(Sum("seconds", filter=exact[base]), 0) - Coalesce(
             Sum("seconds", filter=additive[base]), 0
         )
-    return result
+    return result if keys is None else {k: result[k] for k in keys}
 
 
 def window_holds(s: datetime, e: datetime) -> Q:
@@ -106,7 +111,12 @@ def window_holds(s: datetime, e: datetime) -> Q:
     its start (ACK, RESOLVE): the only ones that count in [s, e) otherwise than in the additive
     rollup (`cockpit.facts.window_of`). On PostgreSQL as the GiST indexes of migration
     cockpit 0005 are written, so that they answer it."""
-    return _holds(END_WINDOW_KINDS, e) | _holds(START_WINDOW_KINDS, s)
+    return _holds(END_WINDOW_KINDS, e) | window_holds_start(s)
+
+
+def window_holds_start(s: datetime) -> Q:
+    """The ACK and RESOLVE facts whose window holds the period's start `s`."""
+    return _holds(START_WINDOW_KINDS, s)
 
 
 def _holds(kinds, instant: datetime) -> Q:

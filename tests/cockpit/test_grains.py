@@ -13,6 +13,7 @@ from django.apps import apps as django_apps
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cockpit import cube, facts, grains, metrics
 from cockpit.facts import next_month
@@ -36,6 +37,9 @@ PERIODS = [
     Period(date(2026, 2, 15), date(2026, 5, 10)),  # days, weeks, months, weeks, days
     Period(date(2026, 3, 10), date(2026, 3, 12)),  # ends while issues are in flight
     Period(date(2026, 3, 16), date(2026, 3, 19)),
+    # Periods that end after now: only their start is looked up (`grains.corrections`).
+    Period(date(2026, 3, 3), timezone.localdate()),
+    Period(date(2026, 3, 11), timezone.localdate() + timedelta(days=3)),
 ]
 
 
@@ -198,3 +202,23 @@ def test_a_cockpit_made_for_one_breakdown_gives_the_others_alike(scenario, world
                 assert one.figures.counts == full.figures.counts
                 got = [(r.label, r.figures.counts) for r in one.breakdown(dim)]
                 assert got == [(r.label, r.figures.counts) for r in full.breakdown(dim)], dim
+
+
+def test_a_period_starting_between_two_acknowledgements_counts_the_later_one(scenario, world):
+    """The corrections of a period's start: an acknowledgement or resolution repeated after
+    the start is the first in the period, though not the first ever."""
+    scenario.run_all()
+    facts.rebuild_all()
+    repeats = Fact.objects.filter(kind__in=metrics.START_WINDOW_KINDS, w_lo__isnull=False).order_by(
+        "t"
+    )
+    repeat = next(f for f in repeats if timezone.localdate(f.w_lo) < timezone.localdate(f.w_hi))
+    first = timezone.localdate(repeat.w_hi)  # its day starts after the previous one
+    for period in (
+        Period(first, timezone.localdate()),  # ends after now: the start only
+        Period(first, first + timedelta(days=2)),  # ended: the start and the end
+    ):
+        cockpit = cockpit_of(world.leader, period)
+        held = cockpit.facts.filter(metrics.window_holds_start(period.start))
+        assert held.filter(pk=repeat.pk).exists()
+        assert _on_grains(cockpit) == _on_facts(cockpit_of(world.leader, period)), period
