@@ -192,12 +192,13 @@ def breakdowns(
     dims: tuple[str, ...] = metrics.DIMENSIONS,
 ):
     """The totals and the counts per value of each dimension of `dims` in [start, end): from
-    the rows of its grains (`rows`, narrowed to the filters; the coarse levels when `level`
-    is not FULL) and the corrections of its facts (`facts`, narrowed alike). Two queries."""
+    the rows of its grains (`rows`, narrowed to the filters: the coarse levels when `level`
+    is REGION, else that level's) and the corrections of its facts (`facts`, narrowed alike).
+    Two queries."""
     rows = rows.filter(_which(of_period(start, end)))
-    if level == Level.FULL:
+    if level != Level.REGION:
         totals, per = metrics.all_breakdowns(
-            rows.filter(level=Level.FULL),
+            rows.filter(level=level),
             start=start,
             end=end,
             root=root,

@@ -104,13 +104,18 @@ class Filters:
     def rollup_level(self) -> int:
         """The coarsest rollup level whose rows carry every chosen filter: REGION with none but
         the region, that dimension's level with one other, FULL with more."""
-        chosen = [
+        return self.rollup_level_for(())
+
+    def rollup_level_for(self, dims: tuple[str, ...]) -> int:
+        """The coarsest rollup level whose rows carry every chosen filter and the columns of
+        the breakdowns of `dims` (the region is on every row)."""
+        chosen = {
             d for d in ("industry", "category", "unit", "liaison") if getattr(self, d) is not None
-        ]
+        } | {d for d in dims if d != "region"}
         if not chosen:
             return FactCube.Level.REGION
         if len(chosen) == 1:
-            return cube.LEVEL_OF[chosen[0]]
+            return cube.LEVEL_OF[chosen.pop()]
         return FactCube.Level.FULL
 
     def issues(self) -> QuerySet[Issue]:
@@ -250,16 +255,26 @@ class Cockpit:
         rollup's first build) on the facts."""
         start, end = self.period.start, self.period.end
         root = self.filters.root
+        # Unfiltered, the coarse levels give the totals and every breakdown in one query;
+        # otherwise the one level whose rows carry the filters and the breakdowns.
+        level = (
+            FactCube.Level.REGION
+            if not self.filters.narrowed
+            else self.filters.rollup_level_for(dims)
+        )
         if (start, end) in self.cubed:
             rows = self._cube_rows().filter(start=start, end=end)
-            if not self.filters.narrowed:
+            if level == FactCube.Level.REGION:
                 return cube.breakdowns(rows, root=root, dims=dims)
-            rows = rows.filter(level=FactCube.Level.FULL)
             return metrics.all_breakdowns(
-                rows, start=start, end=end, root=root, sums=cube.sums(), dims=dims
+                rows.filter(level=level),
+                start=start,
+                end=end,
+                root=root,
+                sums=cube.sums(),
+                dims=dims,
             )
         if self.grained:
-            level = FactCube.Level.FULL if self.filters.narrowed else FactCube.Level.REGION
             return grains.breakdowns(
                 self._grain_rows(),
                 self.facts,
