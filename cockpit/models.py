@@ -168,6 +168,21 @@ class Level(models.IntegerChoices):
     FULL = 5, _("全部维度")
 
 
+def full_row_indexes(prefix: str, fields) -> list[models.Index]:
+    """A page filtered by two dimensions or more reads the FULL rows of one dimension value:
+    a partial index of those rows per dimension column, on `fields(column)`."""
+    names = {
+        "unit_id": "unit",
+        "liaison_id": "liaison",
+        "category_root_id": "category",
+        "industry_root_id": "industry",
+    }
+    return [
+        models.Index(fields=fields(column), condition=Q(level=5), name=f"{prefix}_{name}")
+        for column, name in names.items()
+    ]
+
+
 class FactCube(Counts):
     """The counts of `cockpit.metrics.conditions` for one period [start, end), summed over the
     facts of each combination of dimensions of its `level`. DERIVED from `Fact` rows by
@@ -187,23 +202,7 @@ class FactCube(Counts):
         verbose_name_plural = _("驾驶舱汇总")
         indexes = [
             models.Index(fields=["start", "end", "level"], name="cockpit_cube_period"),
-            # A filtered page reads the FULL rows of one dimension value.
-            models.Index(
-                fields=["start", "end", "unit_id"], condition=Q(level=5), name="cube_unit"
-            ),
-            models.Index(
-                fields=["start", "end", "liaison_id"], condition=Q(level=5), name="cube_liaison"
-            ),
-            models.Index(
-                fields=["start", "end", "category_root_id"],
-                condition=Q(level=5),
-                name="cube_category",
-            ),
-            models.Index(
-                fields=["start", "end", "industry_root_id"],
-                condition=Q(level=5),
-                name="cube_industry",
-            ),
+            *full_row_indexes("cube", lambda column: ["start", "end", column]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -243,25 +242,7 @@ class FactGrain(Counts):
         verbose_name_plural = _("驾驶舱日周月汇总")
         indexes = [
             models.Index(fields=["grain", "start", "level"], name="grain_start"),
-            # A filtered page reads the FULL rows of one dimension value.
-            models.Index(
-                fields=["unit_id", "grain", "start"], condition=Q(level=5), name="grain_unit"
-            ),
-            models.Index(
-                fields=["liaison_id", "grain", "start"],
-                condition=Q(level=5),
-                name="grain_liaison",
-            ),
-            models.Index(
-                fields=["category_root_id", "grain", "start"],
-                condition=Q(level=5),
-                name="grain_category",
-            ),
-            models.Index(
-                fields=["industry_root_id", "grain", "start"],
-                condition=Q(level=5),
-                name="grain_industry",
-            ),
+            *full_row_indexes("grain", lambda column: [column, "grain", "start"]),
         ]
         constraints = [
             models.CheckConstraint(

@@ -58,6 +58,29 @@ def _on_cube(cockpit):
     return totals, per, trends
 
 
+def filter_cases(scenario, world, section) -> list[tuple]:
+    """(user, filters) for every filter alone, two together, and another district's leader."""
+    return [
+        (world.leader, {}),
+        (world.leader, {"unit": world.street_unit}),
+        (world.leader, {"region": world.street}),
+        (world.leader, {"category": scenario.cats.parent}),
+        (world.leader, {"liaison": world.liaison}),
+        (world.leader, {"industry": section}),
+        (world.leader, {"unit": world.street_unit, "region": world.street}),
+        (world.far_leader, {}),
+    ]
+
+
+def assert_equals_recompute(scenario, world, periods) -> None:
+    """The district leader's figures of each period equal the recompute from the events."""
+    district = [i.pk for k, i in scenario.issues.items() if k != 33]
+    for period in periods:
+        fast = cockpit_of(world.leader, period).figures.counts
+        slow = recompute(start=period.start, end=period.end, issue_ids=district)
+        assert {k: slow.get(k, 0) for k in fast} == fast, period
+
+
 def _assert_cube_equals_facts(user, **filters):
     for period in PRESETS:
         cockpit = cockpit_of(user, period, **filters)
@@ -94,18 +117,9 @@ def test_the_rollup_gives_the_facts_figures_then_and_after_refreshes(scenario, w
     # then
     assert changed > 0
     assert FactCube.objects.filter(n_accepted__lt=0).exists()  # the old counts taken away
-    _assert_cube_equals_facts(world.leader)
-    _assert_cube_equals_facts(world.leader, unit=world.street_unit)
-    _assert_cube_equals_facts(world.leader, region=world.street)
-    _assert_cube_equals_facts(world.leader, category=scenario.cats.parent)
-    _assert_cube_equals_facts(world.leader, liaison=world.liaison)
-    _assert_cube_equals_facts(world.leader, industry=section)
-    _assert_cube_equals_facts(world.far_leader)
-    district = [i.pk for k, i in scenario.issues.items() if k != 33]
-    for period in PRESETS:
-        fast = cockpit_of(world.leader, period).figures.counts
-        slow = recompute(start=period.start, end=period.end, issue_ids=district)
-        assert {k: slow.get(k, 0) for k in fast} == fast, period
+    for user, filters in filter_cases(scenario, world, section):
+        _assert_cube_equals_facts(user, **filters)
+    assert_equals_recompute(scenario, world, PRESETS)
 
 
 def test_a_rebuild_gives_the_figures_the_refreshes_kept(scenario, world):

@@ -19,10 +19,9 @@ from cockpit import cube, facts, grains, metrics
 from cockpit.facts import next_month
 from cockpit.models import Fact, FactGrain
 from cockpit.periods import Period
-from cockpit.recompute import recompute
 from enterprises.models import Enterprise, Industry
 from tests.cockpit.conftest import TZ
-from tests.cockpit.test_cube import _on_facts
+from tests.cockpit.test_cube import _on_facts, assert_equals_recompute, filter_cases
 from tests.cockpit.test_figures import cockpit_of
 
 pytestmark = pytest.mark.django_db
@@ -108,19 +107,9 @@ def test_the_grains_give_the_facts_figures_then_and_after_refreshes(scenario, wo
     # then
     assert changed > 0
     assert FactGrain.objects.filter(n_accepted__lt=0).exists()  # the old counts taken away
-    _assert_grains_equal_facts(world.leader)
-    _assert_grains_equal_facts(world.leader, unit=world.street_unit)
-    _assert_grains_equal_facts(world.leader, region=world.street)
-    _assert_grains_equal_facts(world.leader, category=scenario.cats.parent)
-    _assert_grains_equal_facts(world.leader, liaison=world.liaison)
-    _assert_grains_equal_facts(world.leader, industry=section)
-    _assert_grains_equal_facts(world.leader, unit=world.street_unit, region=world.street)
-    _assert_grains_equal_facts(world.far_leader)
-    district = [i.pk for k, i in scenario.issues.items() if k != 33]
-    for period in PERIODS:
-        fast = cockpit_of(world.leader, period).figures.counts
-        slow = recompute(start=period.start, end=period.end, issue_ids=district)
-        assert {k: slow.get(k, 0) for k in fast} == fast, period
+    for user, filters in filter_cases(scenario, world, section):
+        _assert_grains_equal_facts(user, **filters)
+    assert_equals_recompute(scenario, world, PERIODS)
     assert cockpit_of(world.leader, PERIODS[0]).figures["accepted"] > 20  # not all empty
 
 
