@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from accounts.models import Region
 from cockpit import metrics
+from cockpit.facts import empty
 from cockpit.models import CubePeriod, Fact, FactCube
 from cockpit.periods import bucket_bounds, preset_period, trend_buckets
 
@@ -161,18 +162,26 @@ def apply(issue_ids, sign: int) -> None:
 
 def rebuild(today: date | None = None) -> int:
     """Drop the cube and materialise today's periods from the facts anew."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {FactCube._meta.db_table}, {CubePeriod._meta.db_table}")
-    else:
-        FactCube.objects.all().delete()
-        CubePeriod.objects.all().delete()
+    empty(FactCube, CubePeriod)
     return sync(today)
 
 
 def materialised() -> set[tuple[datetime, datetime]]:
     """The periods the cube holds. One query."""
     return set(CubePeriod.objects.values_list("start", "end"))
+
+
+def level_breakdowns(
+    rows: QuerySet, *, level: int, root: Region | None, dims: tuple[str, ...]
+) -> tuple[dict[str, int], dict]:
+    """The totals and the breakdowns of `dims` from a period's rollup rows (`rows`, of
+    `FactCube` or `FactGrain`, narrowed to the filters): from the coarse levels when `level`
+    is REGION (no filter but the region), else from that level's rows. One query."""
+    if level == L.REGION:
+        return breakdowns(rows, root=root, dims=dims)
+    return metrics.all_breakdowns(
+        rows.filter(level=level), start=None, end=None, root=root, sums=sums(), dims=dims
+    )
 
 
 def breakdowns(rows: QuerySet, *, root: Region | None, dims: tuple[str, ...] = metrics.DIMENSIONS):

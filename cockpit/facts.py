@@ -103,7 +103,9 @@ class Ev:
     data: dict
 
 
-START_WINDOW_KINDS = (Fact.Kind.ACK, Fact.Kind.RESOLVE)  # windows of the period's start
+# Whose window holds bounds of the period's end, and whose of its start.
+END_WINDOW_KINDS = (Fact.Kind.SPAN, Fact.Kind.DISPATCH, Fact.Kind.REVISIT)
+START_WINDOW_KINDS = (Fact.Kind.ACK, Fact.Kind.RESOLVE)
 
 
 def window_of(kind: int, t: datetime, **fields) -> tuple[datetime | None, datetime | None]:
@@ -334,6 +336,19 @@ def build_issues(issue_ids) -> int:
     return len(facts)
 
 
+def empty(*models) -> None:
+    """Delete every row of these derived tables: TRUNCATE on PostgreSQL (millions of rows)."""
+    if connection.vendor != "postgresql":
+        for model in models:
+            model.objects.all().delete()
+        return
+    with connection.cursor() as cursor:
+        # Deferred foreign-key checks of rows written earlier in this transaction would make
+        # TRUNCATE refuse: run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"TRUNCATE {', '.join(m._meta.db_table for m in models)}")
+
+
 def _state(*, wait: bool = True) -> RollupState | None:
     """The bookkeeping row, locked; None when `wait` is false and another run holds it."""
     RollupState.objects.get_or_create(key="facts")
@@ -349,14 +364,7 @@ def rebuild_all() -> dict:
     with transaction.atomic():
         state = _state()
         last = IssueEvent.objects.aggregate(m=Max("pk"))["m"] or 0
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                # Deferred foreign-key checks of rows written earlier in this transaction
-                # would make TRUNCATE refuse: run them now.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute(f"TRUNCATE {Fact._meta.db_table}")
-        else:
-            Fact.objects.all().delete()
+        empty(Fact)
         ids = list(Issue.objects.order_by("pk").values_list("pk", flat=True))
         count = 0
         for i in range(0, len(ids), CHUNK):

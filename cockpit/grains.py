@@ -33,13 +33,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.db import connection
 from django.db.models import F, Q, QuerySet, Value
 from django.utils import timezone
 
 from accounts.models import Region
 from cockpit import cube, metrics
-from cockpit.facts import local_midnight, next_month
+from cockpit.facts import empty, local_midnight, next_month
 from cockpit.models import Fact, FactGrain, Level, RollupState
 
 G = FactGrain.Grain
@@ -54,7 +53,7 @@ BUCKET_OF = {G.WEEK_PERIOD: "week", G.MONTH_PERIOD: "month"}  # the grains that 
 PERIOD_GRAIN = {bucket: grain for grain, bucket in BUCKET_OF.items()}
 STATE_KEY = "grains"
 
-Grains = list[tuple[int, date]]
+Grains = list[tuple[int, date]]  # (grain, first day)
 
 
 def decompose(first: date, end: date) -> Grains:
@@ -81,15 +80,17 @@ def decompose(first: date, end: date) -> Grains:
     return result
 
 
-def of_period(start: datetime, end: datetime) -> Grains:
-    """The grains of [start, end), two local midnights."""
-    return decompose(timezone.localdate(start), timezone.localdate(end))
+def of_period(start: datetime, end: datetime) -> list[tuple[int, datetime]]:
+    """The grains of [start, end) (two local midnights), as (grain, start) of their rows."""
+    days = decompose(timezone.localdate(start), timezone.localdate(end))
+    return [(grain, local_midnight(day)) for grain, day in days]
 
 
-def _which(grains: Grains) -> Q:
+def _which(grains) -> Q:
+    """The rows of these (grain, start)."""
     starts: dict[int, list[datetime]] = {}
-    for grain, day in grains:
-        starts.setdefault(grain, []).append(local_midnight(day))
+    for grain, start in grains:
+        starts.setdefault(grain, []).append(start)
     q = Q(pk__in=[])
     for grain, values in starts.items():
         q |= Q(grain=grain, start__in=values)
@@ -134,11 +135,7 @@ def _insert(sources: list[tuple[int, QuerySet]], sign: int) -> None:
 
 def rebuild() -> None:
     """Drop the rows and build them anew from the facts. Call it holding the facts' lock."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {FactGrain._meta.db_table}")
-    else:
-        FactGrain.objects.all().delete()
+    empty(FactGrain)
     for grain in G:
         _insert([(Level.FULL, _from_facts(Fact.objects.all(), grain, Level.FULL))], 1)
         coarse = [level for level in cube.LEVEL_DIMS if level != Level.FULL]
@@ -196,17 +193,7 @@ def breakdowns(
     is REGION, else that level's) and the corrections of its facts (`facts`, narrowed alike).
     Two queries."""
     rows = rows.filter(_which(of_period(start, end)))
-    if level != Level.REGION:
-        totals, per = metrics.all_breakdowns(
-            rows.filter(level=level),
-            start=start,
-            end=end,
-            root=root,
-            sums=cube.sums(),
-            dims=dims,
-        )
-    else:
-        totals, per = cube.breakdowns(rows, root=root, dims=dims)
+    totals, per = cube.level_breakdowns(rows, level=level, root=root, dims=dims)
     held, sums = corrections(facts, start, end)
     fix_totals, fix_per = metrics.all_breakdowns(
         held, start=start, end=end, root=root, sums=sums, dims=dims
@@ -243,13 +230,10 @@ def trend(
             bucket_of[PERIOD_GRAIN[bucket], start] = start
             continue
         partial.append((start, end))
-        for grain, day in of_period(start, end):
-            bucket_of[grain, local_midnight(day)] = start
+        for key in of_period(start, end):
+            bucket_of[key] = start
     grain_rows = (
-        rows.filter(_which([(g, timezone.localdate(s)) for g, s in bucket_of]))
-        .values("grain", "start")
-        .annotate(**cube.sums())
-        .order_by()
+        rows.filter(_which(bucket_of)).values("grain", "start").annotate(**cube.sums()).order_by()
     )
     result: dict[datetime, dict[str, int]] = {}
     for row in grain_rows:

@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
+from cockpit.facts import END_WINDOW_KINDS, START_WINDOW_KINDS
 from cockpit.models import Fact
 
 K = Fact.Kind
@@ -80,8 +81,6 @@ def aggregates(s, e) -> dict:
 # ever, the last revisit, and every return and rework.
 FAR_PAST = datetime(1, 1, 2, tzinfo=UTC)
 FAR_FUTURE = datetime(9999, 12, 30, tzinfo=UTC)
-END_WINDOW_KINDS = (K.SPAN, K.DISPATCH, K.REVISIT)
-START_WINDOW_KINDS = (K.ACK, K.RESOLVE)
 
 
 def additive_aggregates() -> dict:

@@ -169,8 +169,9 @@ class Level(models.IntegerChoices):
 
 
 def full_row_indexes(prefix: str, fields) -> list[models.Index]:
-    """A page filtered by two dimensions or more reads the FULL rows of one dimension value:
-    a partial index of those rows per dimension column, on `fields(column)`."""
+    """A page whose filters and breakdown span two dimensions or more reads the FULL rows of
+    one dimension value: a partial index of those rows per dimension column, on
+    `fields(column)`."""
     names = {
         "unit_id": "unit",
         "liaison_id": "liaison",

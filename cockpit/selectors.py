@@ -264,16 +264,7 @@ class Cockpit:
         )
         if (start, end) in self.cubed:
             rows = self._cube_rows().filter(start=start, end=end)
-            if level == FactCube.Level.REGION:
-                return cube.breakdowns(rows, root=root, dims=dims)
-            return metrics.all_breakdowns(
-                rows.filter(level=level),
-                start=start,
-                end=end,
-                root=root,
-                sums=cube.sums(),
-                dims=dims,
-            )
+            return cube.level_breakdowns(rows, level=level, root=root, dims=dims)
         if self.grained:
             return grains.breakdowns(
                 self._grain_rows(),
@@ -482,10 +473,9 @@ class Cockpit:
     def lists(self) -> dict[str, dict]:
         """Issues overdue now, escalated (提级, still open) and reworked (open, with a rework),
         within the filters: the count and the first LIST_SIZE of each. The counts in one
-        query (a scan of the index of open and resolved issues, `issue_watch_order`); on
-        PostgreSQL then the first ids of each list in one query (each list read in that
-        index's order, so it stops after LIST_SIZE rows), then those issues; elsewhere each
-        list."""
+        query (which the partial index `issue_watch_order` can answer alone); on PostgreSQL
+        then the first ids of each list in one query (each list in that index's order, so a
+        scan of it stops after LIST_SIZE rows), then those issues; elsewhere each list."""
         conditions = self._list_conditions()
         # Every condition holds only in the states listed here, so the index on the state
         # narrows the one scan they share.
