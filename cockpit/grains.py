@@ -17,10 +17,11 @@ start (an acknowledgement or a resolution that repeats one from before it). So:
 
 The grains are whole months, then whole weeks (from Monday), then days (`decompose`): a year
 is about twenty of them. The windows that hold one instant are those of the issues in flight
-at that moment — a few thousand facts in a city — and GiST indexes on PostgreSQL find them
-(migration cockpit 0005). A trend needs twelve instants, so every calendar week and month is
-also kept counted as a period of its own (grains WEEK_PERIOD, MONTH_PERIOD): a trend reads
-those, and corrects only its last bucket when the period ends inside it.
+at that moment — a few thousand facts in a city — and SP-GiST indexes on PostgreSQL find them
+and carry the columns the corrections read (migration cockpit 0006). A trend needs twelve
+instants, so every calendar week and month is also kept counted as a period of its own
+(grains WEEK_PERIOD, MONTH_PERIOD): a trend reads those, and corrects only its last bucket
+when the period ends inside it.
 
 The rows are kept like the cube's: `rebuild` builds them from every fact (the command and the
 nightly rebuild); `apply` adds, for the issues whose facts are being replaced, their old facts'
@@ -159,18 +160,38 @@ def built() -> bool:
 # --- Reading ----------------------------------------------------------------------------------
 
 
-def corrections(facts: QuerySet[Fact], start: datetime, end: datetime) -> tuple[QuerySet, dict]:
-    """The facts of [start, end) whose window holds a bound of it, and the aggregates of their
-    corrections. A period that ends after now (the usual "last N days") has no fact whose
-    window holds its end — every window closes at an event, and no event is later than now —
-    so only its start is looked up, and only the keys it can change are corrected."""
+SINCE = "since_"  # the prefix of the END corrections of the facts from a later instant on
+
+
+def corrections(
+    facts: QuerySet[Fact], start: datetime, end: datetime, *, since: datetime | None = None
+) -> dict[str, tuple[QuerySet, dict]]:
+    """The facts of [start, end) whose window holds a bound of it, with the aggregates of their
+    corrections: the ACK and RESOLVE facts that hold its start (their START_KEYS) and the
+    SPAN, REVISIT and DISPATCH facts that hold its end (their END_KEYS), as two lookups that
+    the window indexes answer alone. A period that ends after now (the usual "last N days")
+    has no fact whose window holds its end — every window closes at an event, and no event is
+    later than now — so only its start is looked up.
+
+    `since` (an instant in the period) adds to the end's lookup the corrections of its facts
+    from `since` on, as SINCE-prefixed keys: those of a period [since, end), the last bucket
+    of the period's trend, from the same lookup."""
     facts = facts.filter(t__gte=start, t__lt=end)
-    if end > timezone.now():
-        return (
+    held = {
+        "start": (
             facts.filter(metrics.window_holds_start(start)),
             metrics.correction_aggregates(start, end, keys=metrics.START_KEYS),
         )
-    return facts.filter(metrics.window_holds(start, end)), metrics.correction_aggregates(start, end)
+    }
+    if end <= timezone.now():
+        sums = metrics.correction_aggregates(start, end, keys=metrics.END_KEYS)
+        if since is not None:
+            later = metrics.correction_aggregates(
+                start, end, keys=metrics.END_KEYS, within=Q(t__gte=since)
+            )
+            sums |= {SINCE + key: value for key, value in later.items()}
+        held["end"] = (facts.filter(metrics.window_holds_end(end)), sums)
+    return held
 
 
 def _add(into: dict[str, int], counts: dict[str, int]) -> None:
@@ -187,22 +208,29 @@ def breakdowns(
     root: Region | None,
     level: int,
     dims: tuple[str, ...] = metrics.DIMENSIONS,
+    since: datetime | None = None,
 ):
     """The totals and the counts per value of each dimension of `dims` in [start, end): from
     the rows of its grains (`rows`, narrowed to the filters: the coarse levels when `level`
     is REGION, else that level's) and the corrections of its facts (`facts`, narrowed alike).
-    Two queries."""
+    Three queries at most. With `since`, also the end's corrections of the facts from `since`
+    on (see `corrections`; None when the end needs none), for `trend`."""
     rows = rows.filter(_which(of_period(start, end)))
     totals, per = cube.level_breakdowns(rows, level=level, root=root, dims=dims)
-    held, sums = corrections(facts, start, end)
-    fix_totals, fix_per = metrics.all_breakdowns(
-        held, start=start, end=end, root=root, sums=sums, dims=dims
-    )
-    _add(totals, fix_totals)
-    for dim, values in fix_per.items():
-        for value, counts in values.items():
-            _add(per[dim].setdefault(value, {}), counts)
-    return totals, metrics.without_empty(per)
+    later = None
+    for bound, (held, sums) in corrections(facts, start, end, since=since).items():
+        fix_totals, fix_per = metrics.all_breakdowns(
+            held, start=start, end=end, root=root, sums=sums, dims=dims
+        )
+        if bound == "end" and since is not None:
+            later = metrics.counts_of(
+                {key: fix_totals.pop(SINCE + key, 0) for key in metrics.END_KEYS}
+            )
+        _add(totals, fix_totals)
+        for dim, values in fix_per.items():
+            for value, counts in values.items():
+                _add(per[dim].setdefault(value, {}), counts)
+    return totals, metrics.without_empty(per), later
 
 
 def _calendar_end(start: datetime, bucket: str) -> datetime:
@@ -217,12 +245,14 @@ def trend(
     *,
     bounds: list[tuple[datetime, datetime]],
     bucket: str,
+    end_corrections: dict[tuple[datetime, datetime], dict[str, int]] | None = None,
 ) -> dict[datetime, dict[str, int]]:
     """The counts of each trend bucket [start, end) of `bounds` (weeks or months, `bucket`),
     keyed by start: a whole week or month from its own rows (WEEK_PERIOD, MONTH_PERIOD); one
     that ends early (the last, at the period's end) from the additive rows of its grains and
-    its facts' corrections. `rows` are narrowed to the filters and to one level. Two queries
-    at most."""
+    its facts' corrections. `rows` are narrowed to the filters and to one level.
+    `end_corrections` are the end's corrections of a partial bucket that are already known (the
+    period's own lookup counted them: `breakdowns` with `since`). Three queries at most."""
     bucket_of: dict[tuple[int, datetime], datetime] = {}
     partial = []
     for start, end in bounds:
@@ -238,7 +268,11 @@ def trend(
     result: dict[datetime, dict[str, int]] = {}
     for row in grain_rows:
         _add(result.setdefault(bucket_of[row["grain"], row["start"]], {}), metrics.counts_of(row))
+    known = end_corrections or {}
     for start, end in partial:
-        held, sums = corrections(facts, start, end)
-        _add(result.setdefault(start, {}), metrics.counts_of(held.aggregate(**sums)))
+        for bound, (held, sums) in corrections(facts, start, end).items():
+            if bound == "end" and (start, end) in known:
+                _add(result.setdefault(start, {}), known[start, end])
+            else:
+                _add(result.setdefault(start, {}), metrics.counts_of(held.aggregate(**sums)))
     return result

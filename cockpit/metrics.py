@@ -88,15 +88,31 @@ def additive_aggregates() -> dict:
     return aggregates(FAR_PAST, FAR_FUTURE)
 
 
-# The keys an ACK or RESOLVE fact can count otherwise than additively (its first-in-period
-# condition); the other keys of those facts count alike whatever the period.
+# The keys a fact whose window holds the period's start (an ACK or RESOLVE: its first-in-period
+# condition) or its end (a SPAN, REVISIT or DISPATCH: its as-of-the-end condition) can count
+# otherwise than additively; every other key of those facts counts alike whatever the period.
 START_KEYS = ("acked", "acked_on_time", "ack_timed", "resolved", "resolved_on_time", "ack_seconds")
+END_KEYS = (
+    "accepted",
+    "done",
+    "outcome_solved",
+    "outcome_partly_solved",
+    "outcome_explained",
+    "revisited",
+    "satisfied",
+    "reworked",
+    "returned",
+)
 
 
-def correction_aggregates(s, e, keys=None) -> dict:
+def correction_aggregates(s, e, keys=None, within: Q | None = None) -> dict:
     """For facts of [s, e) whose window holds a bound of it: what each counts in the period
-    minus what it counts in the additive rollup (for `keys`, by default all)."""
+    minus what it counts in the additive rollup (for `keys`, by default all; of the facts
+    `within`, by default all)."""
     exact, additive = conditions(s, e), conditions(FAR_PAST, FAR_FUTURE)
+    if within is not None:
+        exact = {k: q & within for k, q in exact.items()}
+        additive = {k: q & within for k, q in additive.items()}
     result = {k: Count("pk", filter=exact[k]) - Count("pk", filter=additive[k]) for k in exact}
     for key, base in SUM_KEYS.items():
         result[key] = Coalesce(Sum("seconds", filter=exact[base]), 0) - Coalesce(
@@ -108,9 +124,13 @@ def correction_aggregates(s, e, keys=None) -> dict:
 def window_holds(s: datetime, e: datetime) -> Q:
     """The facts whose window (w_lo, w_hi] holds the period's end (SPAN, DISPATCH, REVISIT) or
     its start (ACK, RESOLVE): the only ones that count in [s, e) otherwise than in the additive
-    rollup (`cockpit.facts.window_of`). On PostgreSQL as the GiST indexes of migration
-    cockpit 0005 are written, so that they answer it."""
-    return _holds(END_WINDOW_KINDS, e) | window_holds_start(s)
+    rollup (`cockpit.facts.window_of`)."""
+    return window_holds_end(e) | window_holds_start(s)
+
+
+def window_holds_end(e: datetime) -> Q:
+    """The SPAN, DISPATCH and REVISIT facts whose window holds the period's end `e`."""
+    return _holds(END_WINDOW_KINDS, e)
 
 
 def window_holds_start(s: datetime) -> Q:
@@ -119,6 +139,8 @@ def window_holds_start(s: datetime) -> Q:
 
 
 def _holds(kinds, instant: datetime) -> Q:
+    """On PostgreSQL written as the SP-GiST indexes of migration cockpit 0006 are, so that
+    they answer it (from the index alone, when the query reads only the columns they carry)."""
     q = Q(kind__in=kinds, w_lo__isnull=False)
     if connection.vendor != "postgresql":
         return q & Q(w_lo__lt=instant, w_hi__gte=instant)
@@ -325,12 +347,14 @@ def all_breakdowns(
     facts — or, given `sums` (`cockpit.cube.sums()`), of the period's rollup rows, which carry
     the same dimension columns. On PostgreSQL the database sums per dimension (GROUPING
     SETS); elsewhere the scan is grouped by all five dimensions at once and summed here. Only
-    the dimensions `dims` are broken down (each costs the database a grouping set)."""
+    the dimensions `dims` are broken down (each costs the database a grouping set). Keys of
+    `sums` other than the figures' are summed into the totals only."""
     region_sql, region = region_prefix(facts.model, root)
     if sums is None:
         facts, sums = facts.filter(_in_period(start, end)), aggregates(start, end)
+    extra = [key for key in sums if key not in COUNT_KEYS and key not in SUM_KEYS]
     if not dims:
-        return counts_of(facts.aggregate(**sums)), {}
+        return _totals_of(facts.aggregate(**sums), extra), {}
     if connection.vendor == "postgresql":
         # Grouped by the chosen dimensions only: GROUPING SETS may name no other column.
         chosen = [d for d in ("region", *_DIM_FIELD) if d in dims]
@@ -340,7 +364,7 @@ def all_breakdowns(
             .annotate(**sums)
             .order_by()
         )
-        totals, per = _grouping_sets(qs, region_sql, chosen)
+        totals, per = _grouping_sets(qs, region_sql, chosen, extra)
         return totals, without_empty(per)
     qs = (
         facts.annotate(g_region=region)
@@ -349,11 +373,11 @@ def all_breakdowns(
         .order_by()
     )
     keys = (*COUNT_KEYS, *SUM_KEYS)
-    totals = dict.fromkeys(keys, 0)
+    totals = dict.fromkeys((*keys, *extra), 0)
     per: dict[str, dict[object, dict[str, int]]] = {d: {} for d in dims}
     for row in qs:
-        counts = counts_of(row)
-        for k in keys:
+        counts = _totals_of(row, extra)
+        for k in totals:
             totals[k] += counts[k]
         for dim in dims:
             value = row["g_region"] if dim == "region" else row[_DIM_FIELD[dim]]
@@ -374,10 +398,14 @@ def without_empty(per: dict[str, dict[object, dict[str, int]]]):
 _GROUPED_BY = {"region": "g_region", **_DIM_FIELD}  # the column of each dimension
 
 
-def _grouping_sets(qs: QuerySet, region_sql: str, dims: list[str]):
+def _totals_of(row: dict, extra: list[str]) -> dict[str, int]:
+    return counts_of(row) | {key: int(row.get(key) or 0) for key in extra}
+
+
+def _grouping_sets(qs: QuerySet, region_sql: str, dims: list[str], extra: list[str]):
     """Run `qs` (grouped by the columns of `dims`, in that order) as GROUPING SETS: the totals
-    and one set per dimension, summed by PostgreSQL. The SQL is Django's own; only its GROUP
-    BY changes."""
+    (with the `extra` keys) and one set per dimension, summed by PostgreSQL. The SQL is
+    Django's own; only its GROUP BY changes."""
     sql, params = qs.query.sql_with_params()
     head, sep, group_by = sql.rpartition(" GROUP BY ")
     if not sep or len(_split_top_level(group_by)) != len(dims):
@@ -401,7 +429,7 @@ def _grouping_sets(qs: QuerySet, region_sql: str, dims: list[str]):
     for row in rows:
         dim = dim_of[row["g_set"]]
         if dim is None:
-            totals = counts_of(row)
+            totals = _totals_of(row, extra)
         else:
             per[dim][row[_GROUPED_BY[dim]]] = counts_of(row)
     return totals, per

@@ -266,7 +266,10 @@ class Cockpit:
             rows = self._cube_rows().filter(start=start, end=end)
             return cube.level_breakdowns(rows, level=level, root=root, dims=dims)
         if self.grained:
-            return grains.breakdowns(
+            # The period's own lookup of the facts holding its end also counts the trend's
+            # last bucket's corrections (`grains.breakdowns`, `since`): one lookup, not two.
+            tail = self._trend_tail if dims == self.dims else None
+            totals, per, later = grains.breakdowns(
                 self._grain_rows(),
                 self.facts,
                 start=start,
@@ -274,8 +277,28 @@ class Cockpit:
                 root=root,
                 level=level,
                 dims=dims,
+                since=tail and tail[0],
             )
+            if later is not None:
+                self._tail_corrections[tail] = later
+            return totals, per
         return metrics.all_breakdowns(self.facts, start=start, end=end, root=root, dims=dims)
+
+    @cached_property
+    def _tail_corrections(self) -> dict[tuple[datetime, datetime], dict[str, int]]:
+        """The end's corrections of the trend's last bucket, when the period's lookup counted
+        them."""
+        return {}
+
+    @cached_property
+    def _trend_tail(self) -> tuple[datetime, datetime] | None:
+        """The default trend's last bucket, when it ends with the period but not with its week
+        or month, and starts in the period: the one bucket the trend corrects."""
+        day, following = trend_buckets(self.period, self.trend_bucket, TREND_BUCKETS)[-1]
+        start, end = bucket_bounds(self.period, day, following)
+        if end == local_midnight(following) or start < self.period.start:
+            return None
+        return start, end
 
     @cached_property
     def figures(self) -> metrics.Figures:
@@ -356,7 +379,15 @@ class Cockpit:
             counts = metrics.cube_trend(rows, bounds=bounds, sums=cube.sums())
         elif self.grained:
             rows = self._grain_rows().filter(level=self.filters.rollup_level)
-            counts = grains.trend(rows, self.facts, bounds=bounds, bucket=bucket)
+            if bounds[-1] == self._trend_tail and self.period.end <= self.now:
+                self._grouped  # noqa: B018 — its lookup counts the last bucket's too
+            counts = grains.trend(
+                rows,
+                self.facts,
+                bounds=bounds,
+                bucket=bucket,
+                end_corrections=self._tail_corrections,
+            )
         else:
             counts = metrics.trend(
                 self.facts, first=bounds[0][0], end=self.period.end, bucket=bucket

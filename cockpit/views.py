@@ -95,9 +95,9 @@ def _table(cockpit, dim: str, links: DrillLinks) -> list[dict]:
         cells = "".join(
             _CELL.format(
                 escape(_pct(f.rates[rate.key])),
-                escape(links.url(rate.num_key, r.param)),
+                links.escaped_url(rate.num_key, r.param),
                 int(f[rate.num_key]),
-                escape(links.url(rate.den_key, r.param)),
+                links.escaped_url(rate.den_key, r.param),
                 int(f[rate.den_key]),
             )
             for rate in metrics.RATES

@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
+from django.utils.html import escape
 
 register = template.Library()
 
@@ -18,10 +19,23 @@ class DrillLinks:
             for name in ("", "region", "industry", "category", "unit", "liaison")
         }
 
+        self._with_extra: dict[str, tuple[str, str]] = {}
+
+    def _base(self, extra: str) -> tuple[str, str]:
+        """The URL without its metric for a row's `extra`, plain and HTML-escaped (a row's
+        rates share it)."""
+        if extra not in self._with_extra:
+            name, _sep, value = extra.partition("=")
+            base = self.bases[name] + (f"&{urlencode({name: value})}" if name else "")
+            self._with_extra[extra] = (base, escape(base))
+        return self._with_extra[extra]
+
     def url(self, metric: str, extra: str = "") -> str:
-        name, _sep, value = extra.partition("=")
-        extra_part = f"&{urlencode({name: value})}" if name else ""
-        return f"{self.bases[name]}{extra_part}&metric={metric}"
+        return f"{self._base(extra)[0]}&metric={metric}"
+
+    def escaped_url(self, metric: str, extra: str = "") -> str:
+        """`url`, HTML-escaped (the metric is a `metrics.COUNT_KEYS` name: nothing to escape)."""
+        return f"{self._base(extra)[1]}&amp;metric={metric}"
 
 
 @register.simple_tag(takes_context=True)

@@ -128,6 +128,27 @@ def test_the_corrections_are_what_makes_the_figures_right(scenario, world):
     assert cockpit.figures.counts == _on_facts(cockpit_of(world.leader, period))[0]
 
 
+def test_the_trend_s_last_bucket_is_corrected_by_the_period_s_own_lookup_of_its_end(
+    scenario, world
+):
+    """A past period ending inside a month: its trend's last bucket (the month up to the
+    period's end) needs the facts holding that end, which the period's own lookup counts."""
+    scenario.run_all()
+    facts.rebuild_all()
+    period = Period(date(2026, 2, 15), date(2026, 5, 10))
+    cockpit = cockpit_of(world.leader, period)
+    assert cockpit.trend_bucket == "month"
+    cockpit._grouped  # noqa: B018
+
+    with CaptureQueriesContext(connection) as ctx:
+        trend = [p["figures"].counts for p in cockpit.trend()]
+
+    lookups = [q["sql"] for q in ctx.captured_queries if '"w_lo" IS NOT NULL' in q["sql"]]
+    assert len(lookups) == 1  # the last bucket's start; its end was counted with the period's
+    assert list(cockpit._tail_corrections) == [cockpit._trend_tail]
+    assert trend == _on_facts(cockpit_of(world.leader, period))[2]["month"]
+
+
 def test_the_migration_gives_old_facts_the_day_and_window_new_ones_get(scenario, world):
     scenario.run_all()
     facts.rebuild_all()
