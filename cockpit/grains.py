@@ -18,7 +18,7 @@ start (an acknowledgement or a resolution that repeats one from before it). So:
 The grains are whole months, then whole weeks (from Monday), then days (`decompose`): a year
 is about twenty of them. The windows that hold one instant are those of the issues in flight
 at that moment — a few thousand facts in a city — and SP-GiST indexes on PostgreSQL find them
-and carry the columns the corrections read (migration cockpit 0006). A trend needs twelve
+(migration cockpit 0006). A trend needs twelve
 instants, so every calendar week and month is also kept counted as a period of its own
 (grains WEEK_PERIOD, MONTH_PERIOD): a trend reads those, and corrects only its last bucket
 when the period ends inside it.
@@ -168,8 +168,8 @@ def corrections(
 ) -> dict[str, tuple[QuerySet, dict]]:
     """The facts of [start, end) whose window holds a bound of it, with the aggregates of their
     corrections: the ACK and RESOLVE facts that hold its start (their START_KEYS) and the
-    SPAN, REVISIT and DISPATCH facts that hold its end (their END_KEYS), as two lookups that
-    the window indexes answer alone. A period that ends after now (the usual "last N days")
+    SPAN, REVISIT and DISPATCH facts that hold its end (their END_KEYS), as two lookups, one
+    for each window index. A period that ends after now (the usual "last N days")
     has no fact whose window holds its end — every window closes at an event, and no event is
     later than now — so only its start is looked up.
 

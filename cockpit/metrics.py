@@ -140,7 +140,7 @@ def window_holds_start(s: datetime) -> Q:
 
 def _holds(kinds, instant: datetime) -> Q:
     """On PostgreSQL written as the SP-GiST indexes of migration cockpit 0006 are, so that
-    they answer it (from the index alone, when the query reads only the columns they carry)."""
+    they answer it."""
     q = Q(kind__in=kinds, w_lo__isnull=False)
     if connection.vendor != "postgresql":
         return q & Q(w_lo__lt=instant, w_hi__gte=instant)
