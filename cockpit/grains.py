@@ -190,7 +190,7 @@ def corrections(
                 start, end, keys=metrics.END_KEYS, within=Q(t__gte=since)
             )
             sums |= {SINCE + key: value for key, value in later.items()}
-        held["end"] = (facts.filter(metrics.window_holds_end(end)), sums)
+        held["end"] = (facts.filter(metrics.window_holds_end(start, end)), sums)
     return held
 
 

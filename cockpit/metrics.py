@@ -122,36 +122,50 @@ def correction_aggregates(s, e, keys=None, within: Q | None = None) -> dict:
 
 
 def window_holds(s: datetime, e: datetime) -> Q:
-    """The facts whose window (w_lo, w_hi] holds the period's end (SPAN, DISPATCH, REVISIT) or
-    its start (ACK, RESOLVE): the only ones that count in [s, e) otherwise than in the additive
-    rollup (`cockpit.facts.window_of`)."""
-    return window_holds_end(e) | window_holds_start(s)
+    """The facts of [s, e) whose window (w_lo, w_hi] holds the period's end (SPAN, DISPATCH,
+    REVISIT) or its start (ACK, RESOLVE): the only ones that count in [s, e) otherwise than in
+    the additive rollup (`cockpit.facts.window_of`)."""
+    return window_holds_end(s, e) | window_holds_start(s)
 
 
-def window_holds_end(e: datetime) -> Q:
-    """The SPAN, DISPATCH and REVISIT facts whose window holds the period's end `e`."""
-    return _holds(END_WINDOW_KINDS, e)
+def window_holds_end(s: datetime, e: datetime) -> Q:
+    """The SPAN, DISPATCH and REVISIT facts of [s, e) whose window holds its end `e`.
+
+    Such a window never opens before its fact (t <= w_lo), so these are the facts whose
+    (t, w_hi] holds e and lies after s, and whose w_lo is before e. On PostgreSQL the first
+    two conditions are one question to the SP-GiST index over (t, w_hi] (migration cockpit
+    0006), which reads only the facts of the period: a quad tree over (t, w_hi) answers both
+    bounds at once."""
+    q = Q(kind__in=END_WINDOW_KINDS, w_lo__isnull=False, w_lo__lt=e)
+    if connection.vendor != "postgresql":
+        return q & Q(t__gte=s, t__lt=e, w_hi__gte=e)
+    span = _range_sql("t", "w_hi")
+    # The table name is ours; the instants are parameters.
+    within = RawSQL(  # noqa: S611
+        f"{span} @> %s AND {span} <@ tstzrange(%s, NULL, '[)')",
+        (e, s),
+        output_field=BooleanField(),
+    )
+    return q & Q(within)
 
 
 def window_holds_start(s: datetime) -> Q:
-    """The ACK and RESOLVE facts whose window holds the period's start `s`."""
-    return _holds(START_WINDOW_KINDS, s)
-
-
-def _holds(kinds, instant: datetime) -> Q:
-    """On PostgreSQL written as the SP-GiST indexes of migration cockpit 0006 are, so that
-    they answer it."""
-    q = Q(kind__in=kinds, w_lo__isnull=False)
+    """The ACK and RESOLVE facts whose window holds the period's start `s`. On PostgreSQL
+    written as the SP-GiST index over the window (migration cockpit 0006) is, so that it
+    answers it."""
+    q = Q(kind__in=START_WINDOW_KINDS, w_lo__isnull=False)
     if connection.vendor != "postgresql":
-        return q & Q(w_lo__lt=instant, w_hi__gte=instant)
-    table = connection.ops.quote_name(Fact._meta.db_table)
+        return q & Q(w_lo__lt=s, w_hi__gte=s)
     # The table name is ours; the instant is a parameter.
     holds = RawSQL(  # noqa: S611
-        f"""tstzrange({table}."w_lo", {table}."w_hi", '(]') @> %s""",
-        (instant,),
-        output_field=BooleanField(),
+        f"{_range_sql('w_lo', 'w_hi')} @> %s", (s,), output_field=BooleanField()
     )
     return q & Q(holds)
+
+
+def _range_sql(lower: str, upper: str) -> str:
+    table = connection.ops.quote_name(Fact._meta.db_table)
+    return f"""tstzrange({table}."{lower}", {table}."{upper}", '(]')"""
 
 
 def counts_of(row: dict) -> dict[str, int]:
