@@ -18,10 +18,10 @@ start (an acknowledgement or a resolution that repeats one from before it). So:
 The grains are whole months, then whole weeks (from Monday), then days (`decompose`): a year
 is about twenty of them. The windows that hold one instant are those of the issues in flight
 at that moment — a few thousand facts in a city — and SP-GiST indexes on PostgreSQL find them
-(migration cockpit 0006). A trend needs twelve
-instants, so every calendar week and month is also kept counted as a period of its own
-(grains WEEK_PERIOD, MONTH_PERIOD): a trend reads those, and corrects only its last bucket
-when the period ends inside it.
+(migration cockpit 0006). A trend needs twelve instants, so every calendar week and month is
+also kept counted as a period of its own (grains WEEK_PERIOD, MONTH_PERIOD): a trend reads
+those, and corrects only its last bucket when the period ends inside it (with the period's own
+lookup of its end, when the bucket starts in the period).
 
 The rows are kept like the cube's: `rebuild` builds them from every fact (the command and the
 nightly rebuild); `apply` adds, for the issues whose facts are being replaced, their old facts'
@@ -169,9 +169,9 @@ def corrections(
     """The facts of [start, end) whose window holds a bound of it, with the aggregates of their
     corrections: the ACK and RESOLVE facts that hold its start (their START_KEYS) and the
     SPAN, REVISIT and DISPATCH facts that hold its end (their END_KEYS), as two lookups, one
-    for each window index. A period that ends after now (the usual "last N days")
-    has no fact whose window holds its end — every window closes at an event, and no event is
-    later than now — so only its start is looked up.
+    for each window index. A period that ends after now (the usual "last N days") has no fact
+    whose window holds its end — every window closes at an event, and no event is later than
+    now — so only its start is looked up.
 
     `since` (an instant in the period) adds to the end's lookup the corrections of its facts
     from `since` on, as SINCE-prefixed keys: those of a period [since, end), the last bucket
