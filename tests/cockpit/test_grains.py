@@ -232,3 +232,19 @@ def test_a_period_starting_between_two_acknowledgements_counts_the_later_one(sce
         held = cockpit.facts.filter(metrics.window_holds_start(period.start))
         assert held.filter(pk=repeat.pk).exists()
         assert _on_grains(cockpit) == _on_facts(cockpit_of(world.leader, period)), period
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL table layout")
+def test_the_rebuild_lays_the_facts_out_by_when_their_window_closes(scenario, world):
+    scenario.run_all()
+
+    facts.rebuild_all()
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT date_trunc('month', w_hi AT TIME ZONE 'UTC'), t FROM cockpit_fact "
+            "ORDER BY ctid"
+        )
+        keys = [(month is None, month or t, t) for month, t in cursor]
+    assert len(keys) > 100
+    assert keys == sorted(keys)
