@@ -184,11 +184,9 @@ def corrections(
         )
     }
     if end <= timezone.now():
-        sums = metrics.correction_aggregates(start, end, keys=metrics.END_KEYS)
+        sums = metrics.end_correction_aggregates(end)
         if since is not None:
-            later = metrics.correction_aggregates(
-                start, end, keys=metrics.END_KEYS, within=Q(t__gte=since)
-            )
+            later = metrics.end_correction_aggregates(end, within=Q(t__gte=since))
             sums |= {SINCE + key: value for key, value in later.items()}
         held["end"] = (facts.filter(metrics.window_holds_end(start, end)), sums)
     return held

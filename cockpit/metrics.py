@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.db import connection
-from django.db.models import BooleanField, Count, F, Q, QuerySet, Sum, Value
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext_lazy as _
@@ -119,6 +119,40 @@ def correction_aggregates(s, e, keys=None, within: Q | None = None) -> dict:
             Sum("seconds", filter=additive[base]), 0
         )
     return result if keys is None else {k: result[k] for k in keys}
+
+
+def end_correction_aggregates(e, within: Q | None = None) -> dict:
+    """`correction_aggregates(s, e, keys=END_KEYS)` for the facts whose window holds the end
+    `e` (`window_holds_end`), written out for them: half the aggregates, and simple ones, for
+    the thousands of facts a past period's end holds. The tests hold the two equal.
+
+    - A span that ended after e is the span at e: +1 to its status's keys. The issue's last
+      span, begun after e, is not yet: -1 to them.
+    - A revisit followed by another after e is the latest at e: +1 revisited (and satisfied),
+      and reworked if its rework came before e. The last revisit, reworked after e: -1
+      reworked.
+    - A dispatch returned after e: -1 returned."""
+    within = within if within is not None else Q()
+    sign = Case(When(span_end__isnull=True, then=Value(-1)), default=Value(1))
+    span = Q(kind=K.SPAN) & within
+    done = span & Q(status=S.DONE)
+    followed = Q(kind=K.REVISIT, next_at__isnull=False) & within
+    last = Q(kind=K.REVISIT, next_at__isnull=True, mark_at__isnull=False) & within
+
+    def signed(q: Q):
+        return Coalesce(Sum(sign, filter=q), 0)
+
+    return {
+        "accepted": signed(span & ~Q(status=S.ENDED)),
+        "done": signed(done),
+        "outcome_solved": signed(done & Q(outcome="solved")),
+        "outcome_partly_solved": signed(done & Q(outcome="partly_solved")),
+        "outcome_explained": signed(done & Q(outcome="explained")),
+        "revisited": Count("pk", filter=followed),
+        "satisfied": Count("pk", filter=followed & Q(flag=True)),
+        "reworked": Count("pk", filter=followed & Q(mark_at__lt=e)) - Count("pk", filter=last),
+        "returned": -Count("pk", filter=Q(kind=K.DISPATCH) & within),
+    }
 
 
 def window_holds(s: datetime, e: datetime) -> Q:

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps as django_apps
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -149,6 +149,27 @@ def test_the_trend_s_last_bucket_is_corrected_by_the_period_s_own_lookup_of_its_
     assert trend == _on_facts(cockpit_of(world.leader, period))[2]["month"]
 
 
+def test_the_end_s_corrections_written_out_are_the_corrections(scenario, world):
+    scenario.run_until(datetime(2026, 3, 11, 12, tzinfo=TZ))
+    facts.rebuild_all()
+    scenario.run_all()
+    facts.refresh(sync_cube=False)
+    checked = 0
+    for period in PERIODS:
+        s, e = period.start, period.end
+        if e > timezone.now():
+            continue
+        held = cockpit_of(world.leader, period).facts.filter(metrics.window_holds_end(s, e))
+        for within in (None, Q(t__gte=s + timedelta(days=1))):
+            written_out = held.aggregate(**metrics.end_correction_aggregates(e, within=within))
+            general = held.aggregate(
+                **metrics.correction_aggregates(s, e, keys=metrics.END_KEYS, within=within)
+            )
+            assert metrics.counts_of(written_out) == metrics.counts_of(general), period
+            checked += any(general.values())
+    assert checked >= 4
+
+
 def test_the_migration_gives_old_facts_the_day_and_window_new_ones_get(scenario, world):
     scenario.run_all()
     facts.rebuild_all()
@@ -242,8 +263,7 @@ def test_the_rebuild_lays_the_facts_out_by_when_their_window_closes(scenario, wo
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT date_trunc('month', w_hi AT TIME ZONE 'UTC'), t FROM cockpit_fact "
-            "ORDER BY ctid"
+            "SELECT date_trunc('month', w_hi AT TIME ZONE 'UTC'), t FROM cockpit_fact ORDER BY ctid"
         )
         keys = [(month is None, month or t, t) for month, t in cursor]
     assert len(keys) > 100
