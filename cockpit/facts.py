@@ -404,15 +404,26 @@ def rebuild_all() -> dict:
     return {"issues": len(ids), "facts": count, "last_event_id": last}
 
 
+def _nothing_newer() -> bool:
+    """Whether no event is newer than the last run's, read without the lock: then a refresh
+    finds nothing to do, and a page's call returns before taking the lock (whose commit is a
+    flush to disk on every page view). Two index reads."""
+    last = RollupState.objects.filter(key="facts").values_list("last_event_id", flat=True).first()
+    newest = IssueEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return last is not None and (newest is None or newest <= last)
+
+
 def refresh(*, max_events: int = 20_000, wait: bool = True, sync_cube: bool = True) -> int:
     """Rebuild the facts of the issues with events newer than the last run (up to `max_events`
     events per call, oldest first; the rest on the next call), and the rollup with them
     (`cockpit.cube`; with `sync_cube`, also the rollup's periods of today). Returns the number
     of issues rebuilt. The beat calls it every minute; the page calls it with `wait=False`, a
     small batch and no sync before counting, so a viewer never queues behind another
-    refresh."""
+    refresh, and takes no lock when there is nothing new."""
     from cockpit import cube
 
+    if not wait and _nothing_newer():
+        return 0
     with transaction.atomic():
         state = _state(wait=wait)
         if state is None:

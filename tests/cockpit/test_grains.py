@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from cockpit import cube, facts, grains, metrics
 from cockpit.facts import next_month
-from cockpit.models import Fact, FactGrain
+from cockpit.models import Fact, FactGrain, RollupState
 from cockpit.periods import Period
 from enterprises.models import Enterprise, Industry
+from issues.models import IssueEvent
 from tests.cockpit.conftest import TZ
 from tests.cockpit.test_cube import _on_facts, assert_equals_recompute, filter_cases
 from tests.cockpit.test_figures import cockpit_of
@@ -268,3 +269,23 @@ def test_the_rebuild_lays_the_facts_out_by_when_their_window_closes(scenario, wo
         keys = [(month is None, month or t, t) for month, t in cursor]
     assert len(keys) > 100
     assert keys == sorted(keys)
+
+
+def test_a_page_view_takes_the_facts_lock_only_when_there_is_something_new(client, scenario, world):
+    client.force_login(world.leader)
+    scenario.run_until(datetime(2026, 3, 11, 12, tzinfo=TZ))
+    facts.rebuild_all()
+
+    with CaptureQueriesContext(connection) as quiet:
+        assert client.get("/cockpit/", {"period": "month"}).status_code == 200
+    scenario.run_all()
+    with CaptureQueriesContext(connection) as busy:
+        assert client.get("/cockpit/", {"period": "month"}).status_code == 200
+
+    def locks(ctx):
+        return [q for q in ctx.captured_queries if "FOR UPDATE" in q["sql"]]
+
+    assert locks(quiet) == []
+    assert len(locks(busy)) == 1 or connection.vendor == "sqlite"  # SQLite has no row locks
+    last = RollupState.objects.get(key="facts").last_event_id
+    assert last == IssueEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
