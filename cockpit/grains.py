@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from accounts.models import Region
 from cockpit import cube, metrics
-from cockpit.facts import empty, local_midnight, next_month
+from cockpit.facts import empty, local_midnight, month_start, next_month
 from cockpit.models import Fact, FactGrain, Level, RollupState
 
 G = FactGrain.Grain
@@ -82,8 +82,21 @@ def decompose(first: date, end: date) -> Grains:
 
 
 def of_period(start: datetime, end: datetime) -> list[tuple[int, datetime]]:
-    """The grains of [start, end) (two local midnights), as (grain, start) of their rows."""
-    days = decompose(timezone.localdate(start), timezone.localdate(end))
+    """The grains of [start, end) (two local midnights), as (grain, start) of their rows.
+
+    No fact is later than now: for a period that ends after now, tiles may run past its end
+    into days that hold nothing. The fewest tiles of [start, end), of [start, the Monday after)
+    and of [start, the first of the month after) are taken: "the last 30 days" ends with this
+    month's row instead of a row per day of it."""
+    first, last = timezone.localdate(start), timezone.localdate(end)
+    days = decompose(first, last)
+    if end > timezone.now():
+        monday = last + timedelta(days=-last.weekday() % 7)
+        first_of_month = last if last.day == 1 else next_month(month_start(last))
+        for ahead in sorted({monday, first_of_month} - {last}):
+            tiles = decompose(first, ahead)
+            if len(tiles) < len(days):
+                days = tiles
     return [(grain, local_midnight(day)) for grain, day in days]
 
 
@@ -246,15 +259,20 @@ def trend(
     end_corrections: dict[tuple[datetime, datetime], dict[str, int]] | None = None,
 ) -> dict[datetime, dict[str, int]]:
     """The counts of each trend bucket [start, end) of `bounds` (weeks or months, `bucket`),
-    keyed by start: a whole week or month from its own rows (WEEK_PERIOD, MONTH_PERIOD); one
-    that ends early (the last, at the period's end) from the additive rows of its grains and
-    its facts' corrections. `rows` are narrowed to the filters and to one level.
-    `end_corrections` are the end's corrections of a partial bucket that are already known (the
-    period's own lookup counted them: `breakdowns` with `since`). Three queries at most."""
+    keyed by start: a whole week or month from its own rows (WEEK_PERIOD, MONTH_PERIOD), and so
+    one that ends after now; one that ends early (the last, at a past period's end) from the
+    additive rows of its grains and its facts' corrections. `rows` are narrowed to the filters
+    and to one level. `end_corrections` are the end's corrections of a partial bucket that are
+    already known (the period's own lookup counted them: `breakdowns` with `since`). Three
+    queries at most."""
     bucket_of: dict[tuple[int, datetime], datetime] = {}
     partial = []
+    now = timezone.now()
     for start, end in bounds:
-        if end == _calendar_end(start, bucket):
+        # A bucket cut short by a period that ends after now counts as its whole week or
+        # month: the days it leaves out hold no fact, and as of its end or of the week's or
+        # month's end, every fact counts alike (no event lies between them).
+        if end == _calendar_end(start, bucket) or end > now:
             bucket_of[PERIOD_GRAIN[bucket], start] = start
             continue
         partial.append((start, end))

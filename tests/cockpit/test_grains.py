@@ -73,6 +73,23 @@ def test_a_year_to_date_is_eleven_months_a_week_and_days():
     assert len(tiles) <= 11 + 4 + 7 + 7
 
 
+def test_a_period_ending_after_now_is_tiled_into_the_days_after_it():
+    """No fact is later than now: "the last 90 days" ends with this month's row, not a row
+    per day of it (the figures stay equal: `_assert_grains_equal_facts` holds two such)."""
+    today = timezone.localdate()
+    first = today - timedelta(days=89)
+    start, end = facts.local_midnight(first), facts.local_midnight(today + timedelta(days=1))
+
+    tiles = grains.of_period(start, end)
+
+    assert len(tiles) < len(grains.decompose(first, today + timedelta(days=1)))
+    assert (G.MONTH, facts.local_midnight(today.replace(day=1))) in tiles
+    past = grains.of_period(start - timedelta(days=400), end - timedelta(days=400))
+    assert len(past) == len(
+        grains.decompose(first - timedelta(days=400), today - timedelta(days=399))
+    )
+
+
 def _on_grains(cockpit):
     with CaptureQueriesContext(connection) as ctx:
         totals, per = cockpit._grouped
