@@ -130,6 +130,13 @@ def main() -> None:
             "start": (today - timedelta(days=160)).isoformat(),
             "end": (today - timedelta(days=61)).isoformat(),
         },
+        "custom_past_100_days_district_unit": {
+            "period": "custom",
+            "start": (today - timedelta(days=160)).isoformat(),
+            "end": (today - timedelta(days=61)).isoformat(),
+            "region": district.pk,
+            "unit": w["units"][0].pk,
+        },
         "last_365_days_unit": {
             "period": "custom",
             "start": (today - timedelta(days=364)).isoformat(),
