@@ -5,9 +5,10 @@ data set of `bench/generate.py` (run that first, with the same BENCH_DB): the is
 (a city dispatcher, a district dispatcher, `?state=in_progress`, page 400), the issue page, the
 to-do, the enterprise list, the visit list and the homes of a dispatcher, a handler, a liaison
 and a leader. For each: the median of BENCH_RUNS (20) requests after one warm-up, the median
-SQL time of those requests (each query timed by a connection execute wrapper), the number of
-queries, and a check that the answer is a 200 with real rows (the page's own links to rows,
-counted). One JSON line per page; BENCH_LABEL tags the lines (e.g. "before" / "after").
+SQL time of those requests (each query timed by a connection execute wrapper), the median CPU
+time of this process per request, the number of queries, and a check that the answer is a 200
+with real rows (the page's own links to rows, counted). One JSON line per page; BENCH_LABEL
+tags the lines (e.g. "before" / "after").
 
 Run: `BENCH_DB=qq_bench .venv/bin/python bench/pages.py` (DATABASE_URL defaults to
 postgres://postgres@127.0.0.1:5432/postgres; BENCH_ONLY=issue_list,issue_page picks pages).
@@ -115,15 +116,16 @@ def cases() -> list[dict]:
 
 
 def measure(client: Client, case: dict) -> dict:
-    times, sql_times = [], []
+    times, sql_times, cpu_times = [], [], []
     queries = 0
     response = client.get(case["url"])  # warm-up (and the rows check below)
     for _ in range(RUNS):
         timer = SqlTimer()
         with connection.execute_wrapper(timer):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             response = client.get(case["url"])
             times.append((time.perf_counter() - t0) * 1000)
+            cpu_times.append((time.process_time() - c0) * 1000)
         sql_times.append(timer.seconds * 1000)
         queries = timer.count
     body = response.content.decode()
@@ -140,6 +142,9 @@ def measure(client: Client, case: dict) -> dict:
         "median_ms": round(median, 1),
         "sql_ms": round(sql, 1),
         "outside_sql_ms": round(median - sql, 1),
+        # This process's CPU time (the database's is not in it): steadier than the wall clock
+        # when other work shares the machine.
+        "cpu_ms": round(statistics.median(cpu_times), 1),
         "p90_ms": round(statistics.quantiles(times, n=10)[-1], 1) if RUNS >= 10 else None,
         "queries": queries,
         "status": response.status_code,
