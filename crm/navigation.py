@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import Role
 from accounts.scope import scope_for
+from crm.lib.urls import plain_url
 
 # Government staff who work on enterprises and issues (the policy editor works only in /cms/).
 STAFF = tuple(r for r in Role if r != Role.POLICY_EDITOR)
@@ -78,7 +78,7 @@ def nav_for(user, current_path: str = "") -> list[dict]:
     for item in NAV_ITEMS:
         if not roles.intersection(item.roles):
             continue
-        url = reverse(item.url_name)
+        url = plain_url(item.url_name)
         active = current_path == url if url == "/" else current_path.startswith(url)
         items.append({"url": url, "label": item.label, "icon": item.icon, "active": active})
     return items
