@@ -184,6 +184,22 @@ def test_a_pk_url_is_what_reverse_gives_under_any_script_prefix():
         pk_url("issues:detail", None)
 
 
+def test_a_plain_url_is_what_reverse_gives_under_any_script_prefix():
+    from django.urls import get_script_prefix, reverse, set_script_prefix
+
+    from crm.lib.urls import plain_url
+
+    for name in ("home", "issues:list", "visits:list", "notifications:inbox"):
+        assert plain_url(name) == reverse(name)
+    before = get_script_prefix()
+    set_script_prefix("/qq987654321/")
+    try:
+        assert plain_url("issues:list") == reverse("issues:list") == "/qq987654321/issues/list/"
+    finally:
+        set_script_prefix(before)
+    assert plain_url("issues:list") == "/issues/list/"
+
+
 def test_a_whole_form_with_its_errors_is_written_as_djangos_own_templates_write_it():
     class Form(forms.Form):
         name = forms.CharField(label="名称", max_length=3)
