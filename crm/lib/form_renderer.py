@@ -1,12 +1,13 @@
 """The project's form renderer (settings.FORM_RENDERER): Django's own widget templates, except
-that a <select>, an <input> and a checkbox or radio option are written in Python.
+that a <select>, an <input>, a <textarea> and a checkbox or radio option are written in Python.
 
 Django renders a select as a template that includes one more template per option (and one per
 option's attributes): a filter form with the catalogue's categories, the units and the regions
 took longer to render than the list of issues under it. An input is two templates (its type's,
 which includes input.html, which includes attrs.html), a checkbox option four. The HTML written
 here is that of those templates (select.html, select_option.html, input.html, attrs.html,
-input_option.html and the types' own), character for character.
+input_option.html, textarea.html and the types' own), character for character. (The issue
+page's action forms hold a textarea each.)
 """
 
 import html
@@ -30,6 +31,7 @@ INPUT_TYPES = {
 }
 # A checkbox's or a radio button's option: input_option.html (and a newline).
 INPUT_OPTIONS = {WIDGETS + "checkbox_option.html", WIDGETS + "radio_option.html"}
+TEXTAREA = WIDGETS + "textarea.html"
 
 
 def _escape(text) -> str:
@@ -100,9 +102,21 @@ def _input_option(widget: dict) -> str:
     return f"<label{label_for}>{_input(widget)} {_escape(widget['label'])}</label>\n"
 
 
+def _textarea(widget: dict) -> str | None:
+    """textarea.html; None (the template, then) for a value that is not text, which the
+    template would localize."""
+    value = widget["value"]
+    if value is not None and not isinstance(value, str):
+        return None
+    text = _escape(value) if value else ""
+    return (
+        f'<textarea name="{_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n{text}</textarea>'
+    )
+
+
 class FormRenderer(DjangoTemplates):
-    """DjangoTemplates, with selects (whose options use Django's own option template), inputs
-    and checkbox or radio options written in Python."""
+    """DjangoTemplates, with selects (whose options use Django's own option template), inputs,
+    textareas and checkbox or radio options written in Python."""
 
     def render(self, template_name, context, request=None):
         written = None
@@ -118,6 +132,8 @@ class FormRenderer(DjangoTemplates):
             written = _input(context["widget"])
         elif template_name in INPUT_OPTIONS:
             written = _input_option(context["widget"])
+        elif template_name == TEXTAREA:
+            written = _textarea(context["widget"])
         if written is None:  # any other template: a form's, its errors', other widgets'
             return super().render(template_name, context, request)
         # Stripped as Django's renderers strip what a template wrote; every part escaped above.

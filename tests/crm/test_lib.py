@@ -143,6 +143,10 @@ def test_selects_are_written_as_djangos_own_templates_write_them(widget, value):
         (forms.CheckboxInput(), False),
         (forms.CheckboxSelectMultiple(choices=[(1, "甲"), (2, "<乙>")]), [2]),
         (forms.RadioSelect(choices=[("x", "一"), ("y", "二")]), "y"),
+        (forms.Textarea(attrs={"rows": 3, "class": "form-control"}), None),
+        (forms.Textarea(), ""),
+        (forms.Textarea(attrs={"required": True}), '第一行<b>&"\n第二行'),
+        (forms.Textarea(), 42),
     ],
 )
 def test_inputs_are_written_as_djangos_own_templates_write_them(widget, value):
