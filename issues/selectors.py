@@ -46,9 +46,11 @@ def issue_list(*, user, filters: dict | None = None) -> QuerySet[Issue]:
     return qs
 
 
-def issue_get_for_user(*, user, pk) -> Issue:
-    """The issue if `user` may see it, else Http404 (never another enterprise's data)."""
-    issue = _list_qs(user).filter(pk=pk).first() if parse_id(pk) else None
+def issue_get_for_user(*, user, pk, related: tuple[str, ...] = ()) -> Issue:
+    """The issue if `user` may see it, else Http404 (never another enterprise's data).
+    `related`: further relations to join in the same query (the issue page shows who
+    registered the issue and its liaison)."""
+    issue = _list_qs(user).select_related(*related).filter(pk=pk).first() if parse_id(pk) else None
     if issue is None:
         raise Http404("no such issue")
     return issue
