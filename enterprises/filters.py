@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Region, Role
 from accounts.selectors import people_with_role, region_list_for
 from crm.lib.choices import choices_as_columns
+from crm.lib.filtersets import FilterSet
 from enterprises.models import Enterprise, Industry, LiaisonAssignment, Sector, Tag
 
 
@@ -17,7 +18,7 @@ def _select(**attrs):
     return forms.Select(attrs={"class": "form-select form-select-sm", **attrs})
 
 
-class EnterpriseFilter(django_filters.FilterSet):
+class EnterpriseFilter(FilterSet):
     q = django_filters.CharFilter(
         label=_("名称或信用代码"),
         method="filter_search",

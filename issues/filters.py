@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, Unit
 from crm.lib.choices import choices_as_columns
+from crm.lib.filtersets import FilterSet
 from crm.lib.params import IdFilter, parse_id
 from issues.models import Category, Issue
 from issues.models.issue import running_deadline_q, unit_q, warning_band_q
@@ -68,7 +69,7 @@ PUBLIC_ORDERING_LABELS = {
 }
 
 
-class IssueFilter(django_filters.FilterSet):
+class IssueFilter(FilterSet):
     """Pass `user=` so the unit / region / category choices are limited to what the person may
     pick; the queryset itself must already be `Issue.objects.visible_to(user)`."""
 

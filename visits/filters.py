@@ -12,13 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import region_list_for
 from crm.lib.choices import choices_as_columns
+from crm.lib.filtersets import FilterSet
 from crm.lib.params import IdFilter
 from visits.forms import style_widgets
 from visits.models import Visit, VisitOfficer
 from visits.permissions import officer_candidates_for
 
 
-class VisitFilter(django_filters.FilterSet):
+class VisitFilter(FilterSet):
     q = django_filters.CharFilter(label=_("企业"), method="filter_enterprise_name")
     enterprise = IdFilter(field_name="enterprise_id", widget=forms.HiddenInput)
     officer = django_filters.ModelChoiceFilter(
