@@ -137,6 +137,13 @@ def issue_list_rows(issues):
     )
 
 
+def issue_list_rows_by_id(issues):
+    """What `issue_list_rows(issues)` reads, in the same order, without `issues`' filters: the
+    issue list's page reads its rows from this by the ids that `issues` chose (`rows=` of
+    crm.lib.pagination.CappedPaginator), so the visibility and the filters run once."""
+    return issue_list_rows(Issue.objects.order_by(*issues.query.order_by))
+
+
 def issue_list_parts(*, user, filterset):
     """The filtered list of `filterset` (from `filtered_issues`) as querysets whose union it
     is, one per reason `user` sees an issue (`IssueQuerySet.visible_parts`): what the issue

@@ -25,12 +25,20 @@ class CappedPaginator(Paginator):
     read through its own index instead of scanning the table for an OR of them all.
 
     A page's rows are read in two steps in one query: the ids of the page (ordered, offset,
-    limited; the joins left out), then those rows with their joins."""
+    limited; the joins left out), then those rows with their joins.
 
-    def __init__(self, object_list, per_page, *, cap: int = COUNT_CAP, parts=None, **kwargs):
+    `rows`: the same model's rows, joined and ordered as `object_list` but without its filters
+    (e.g. `Issue.objects.order_by(…)` with the list's joins): the page's rows are then read
+    from it by id — the filters, visibility included, have already chosen the ids — so that
+    neither Django nor the database goes through the filters a second time."""
+
+    def __init__(
+        self, object_list, per_page, *, cap: int = COUNT_CAP, parts=None, rows=None, **kwargs
+    ):
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap
         self.parts = list(parts or [])
+        self.rows = rows
 
     @cached_property
     def count(self) -> int:
@@ -57,18 +65,25 @@ class CappedPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         ids = self.object_list.values("pk")[bottom:top]
-        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
+        rows = self.object_list if self.rows is None else self.rows
+        return self._get_page(rows.filter(pk__in=ids), number, self)
 
 
 def paginate(
-    request, queryset, *, per_page: int = DEFAULT_PER_PAGE, capped: bool = False, parts=None
+    request,
+    queryset,
+    *,
+    per_page: int = DEFAULT_PER_PAGE,
+    capped: bool = False,
+    parts=None,
+    rows=None,
 ) -> Page:
     """The requested page of `queryset`; a bad or out-of-range page number gives the nearest
     valid page instead of an error. `capped`: count no further than COUNT_CAP rows (for lists
-    that grow with the city, where an exact count would cost more than the page); `parts`:
-    see CappedPaginator."""
+    that grow with the city, where an exact count would cost more than the page); `parts` and
+    `rows`: see CappedPaginator."""
     if capped:
-        paginator = CappedPaginator(queryset, per_page, cap=COUNT_CAP, parts=parts)
+        paginator = CappedPaginator(queryset, per_page, cap=COUNT_CAP, parts=parts, rows=rows)
     else:
         paginator = Paginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))

@@ -14,6 +14,7 @@ from issues.page_selectors import (
     filtered_issues,
     issue_list_parts,
     issue_list_rows,
+    issue_list_rows_by_id,
     needs_list_for,
 )
 from issues.presenters import NEEDS_HEADERS, export_headers, export_row, needs_row
@@ -29,7 +30,8 @@ def issue_list_page(request):
     # A city's list holds 200,000 issues: count no further than 10,000 ("10,000+"), one index
     # per reason to see an issue.
     parts = issue_list_parts(user=request.user, filterset=filterset)
-    page = paginate(request, issue_list_rows(issues), capped=True, parts=parts)
+    rows = issue_list_rows_by_id(issues)
+    page = paginate(request, issue_list_rows(issues), capped=True, parts=parts, rows=rows)
     context = {"filter": filterset, "page_obj": page, "issues": page.object_list}
     return render(request, "issues/issue_list.html", context)
 

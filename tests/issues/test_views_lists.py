@@ -11,7 +11,12 @@ from openpyxl import load_workbook
 
 from crm.lib.pagination import CappedPaginator
 from issues.models import Issue
-from issues.page_selectors import filtered_issues, issue_list_parts
+from issues.page_selectors import (
+    filtered_issues,
+    issue_list_parts,
+    issue_list_rows,
+    issue_list_rows_by_id,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +185,20 @@ def test_the_enterprise_user_gets_their_own_needs_list(client, world, make_issue
     html = client.get(reverse("issues:needs_list", args=[world.ent_a.pk])).content.decode()
     assert "企业自己的需求" in html
     assert client.get(reverse("issues:needs_list", args=[world.ent_b.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["dispatcher", "handler"])
+@pytest.mark.parametrize("params", ["", "ordering=registered_at", "state=in_progress&state=new"])
+def test_a_page_read_by_id_holds_the_lists_own_rows_in_its_order(world, make_issue, who, params):
+    # given: issues the handler sees (in progress) and does not see (new)
+    for n in range(5):
+        make_issue("in_progress" if n % 2 else "new", title=f"诉求 {n}")
+    issues = filtered_issues(user=getattr(world, who), params=QueryDict(params))[1]
+    rows = issue_list_rows(issues)
+    # when: the page's rows read from the unfiltered rows by the ids the list chose
+    by_id = CappedPaginator(rows, 2, rows=issue_list_rows_by_id(issues))
+    # then: each page is the list's own page
+    plain = CappedPaginator(rows, 2)
+    assert by_id.count == plain.count == issues.count()
+    for number in plain.page_range:
+        assert [i.pk for i in by_id.page(number)] == [i.pk for i in plain.page(number)]

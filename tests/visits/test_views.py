@@ -13,7 +13,12 @@ from tests.factories import AssignmentFactory, EnterpriseFactory
 from tests.visits.conftest import PNG_BYTES, make_visit
 from visits import services
 from visits.models import Visit
-from visits.selectors import visit_filterset, visit_list, visit_list_parts
+from visits.selectors import (
+    visit_filterset,
+    visit_list,
+    visit_list_parts,
+    visit_list_rows_by_id,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -386,3 +391,23 @@ def test_a_visits_officers_are_the_lead_first_whether_prefetched_or_not(
         prefetched = [(o.user, o.is_lead) for o in listed.officer_list]
     assert prefetched == [(world.liaison, True), (world.dispatcher, False)]
     assert [(o.user, o.is_lead) for o in alone.officer_list] == prefetched
+
+
+@pytest.mark.parametrize("who", ["dispatcher", "liaison", "handler"])
+@pytest.mark.parametrize("params", ["", "status=done"])
+def test_a_page_read_by_id_holds_the_lists_own_visits_in_its_order(world, who, params):
+    # given: visits of the district and of far away, one joined by the handler, a plan
+    make_visit(world.ent_a, world.liaison)
+    make_visit(world.ent_a, world.liaison, status=Visit.Status.PLANNED)
+    make_visit(world.ent_a, world.liaison, kind="phone")
+    make_visit(world.ent_b, world.deputy)
+    make_visit(world.ent_far, world.far_dispatcher, others=[world.handler])
+    user = getattr(world, who)
+    visits = visit_list(user=user, filters=QueryDict(params))
+    # when: the page's visits read from the unfiltered rows by the ids the list chose
+    by_id = CappedPaginator(visits, 2, rows=visit_list_rows_by_id())
+    # then: each page is the list's own page
+    plain = CappedPaginator(visits, 2)
+    assert by_id.count == plain.count == visits.count()
+    for number in plain.page_range:
+        assert [v.pk for v in by_id.page(number)] == [v.pk for v in plain.page(number)]

@@ -19,6 +19,7 @@ from visits.selectors.visits import (
     visit_issues,
     visit_list,
     visit_list_parts,
+    visit_list_rows_by_id,
     visit_timeline_for_enterprise,
 )
 
@@ -39,5 +40,6 @@ __all__ = [
     "visit_issues",
     "visit_list",
     "visit_list_parts",
+    "visit_list_rows_by_id",
     "visit_timeline_for_enterprise",
 ]

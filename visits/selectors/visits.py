@@ -58,6 +58,13 @@ def visit_list(
     return _newest_first(_with_people(qs))
 
 
+def visit_list_rows_by_id() -> QuerySet[Visit]:
+    """What a page of `visit_list` reads, in its order, without its filters: the visit list's
+    page reads its rows from this by the ids that `visit_list` chose (`rows=` of
+    crm.lib.pagination.CappedPaginator), so the visibility and the filters run once."""
+    return _newest_first(_with_people(Visit.objects.all()))
+
+
 def visit_list_parts(*, user: User, filterset: VisitFilter) -> list[QuerySet[Visit]]:
     """The list of `visit_list` filtered by `filterset` (from `visit_filterset`, with the same
     data) as querysets whose union it is, one per reason `user` sees a visit

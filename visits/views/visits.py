@@ -33,6 +33,7 @@ from visits.selectors import (
     visit_issues,
     visit_list,
     visit_list_parts,
+    visit_list_rows_by_id,
 )
 
 
@@ -55,7 +56,7 @@ def visit_list_view(request):
     filterset = visit_filterset(user=request.user, data=request.GET or None)
     parts = visit_list_parts(user=request.user, filterset=filterset)
     visits = visit_list(user=request.user, filterset=filterset)
-    page = paginate(request, visits, capped=True, parts=parts)
+    page = paginate(request, visits, capped=True, parts=parts, rows=visit_list_rows_by_id())
     return render(
         request,
         "visits/visit_list.html",
