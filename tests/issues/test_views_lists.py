@@ -10,6 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from crm.lib.pagination import CappedPaginator
+from issues.filters import IssueFilter
 from issues.models import Issue
 from issues.page_selectors import (
     filtered_issues,
@@ -202,3 +203,21 @@ def test_a_page_read_by_id_holds_the_lists_own_rows_in_its_order(world, make_iss
     assert by_id.count == plain.count == issues.count()
     for number in plain.page_range:
         assert [i.pk for i in by_id.page(number)] == [i.pk for i in plain.page(number)]
+
+
+def test_filtersets_built_together_filter_each_for_its_own_person(world, make_issue):
+    # given: an issue in the handler's queue, and two filtersets of "my queue" built one after
+    # the other, which share their class's filters only through copies
+    mine = make_issue("in_progress")
+    params = QueryDict("mine=queue")
+    handlers, dispatchers = (
+        filtered_issues(user=person, params=params) for person in (world.handler, world.dispatcher)
+    )
+    # when / then: each one's method filters ask about its own person
+    assert list(handlers[1]) == [mine]
+    assert list(dispatchers[1]) == []
+    filters = handlers[0].filters["mine"], dispatchers[0].filters["mine"]
+    assert filters[0] is not filters[1]
+    assert filters[0].parent is handlers[0] and filters[1].parent is dispatchers[0]
+    assert not hasattr(IssueFilter.base_filters["mine"], "parent")
+    assert handlers[0].form.fields["unit"] is not dispatchers[0].form.fields["unit"]
