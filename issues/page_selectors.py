@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.http import Http404
+from django.urls import reverse
 
 from crm.lib.history import history_entries
 from issues.forms import action_form
@@ -42,7 +43,9 @@ def issue_page_context(*, user, issue: Issue, failed_form=None) -> dict:
             form = failed_form
         else:
             form = action_form(action.name, user=user, issue=issue)
-        actions.append({"action": action, "form": form, "failed": form is failed_form})
+        # Reversed once here: the form posts to it, by htmx or not.
+        url = reverse("issues:action", args=[issue.pk, action.name])
+        actions.append({"action": action, "form": form, "failed": form is failed_form, "url": url})
     context = {
         "issue": issue,
         "staff_side": staff,
