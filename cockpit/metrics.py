@@ -155,13 +155,6 @@ def end_correction_aggregates(e, within: Q | None = None) -> dict:
     }
 
 
-def window_holds(s: datetime, e: datetime) -> Q:
-    """The facts of [s, e) whose window (w_lo, w_hi] holds the period's end (SPAN, DISPATCH,
-    REVISIT) or its start (ACK, RESOLVE): the only ones that count in [s, e) otherwise than in
-    the additive rollup (`cockpit.facts.window_of`)."""
-    return window_holds_end(s, e) | window_holds_start(s)
-
-
 def window_holds_end(s: datetime, e: datetime) -> Q:
     """The SPAN, DISPATCH and REVISIT facts of [s, e) whose window holds its end `e`.
 
